@@ -1,0 +1,165 @@
+/**
+ * `npm run bench`: performance numbers for dg. Not a test: it prints tables (see report.ts) and exits
+ * non-zero only when something is wrong (e.g. a generated graph does not parse cleanly).
+ *
+ * Sections, each one function taking the shared generated graphs:
+ *   - parserSection: full parse (native and wasm) and incremental re-parse after a one-character edit.
+ * Add more (dg check, LSP latency, completion) the same way and call them from main().
+ * Keep the whole run within a minute or two on a 2-core machine.
+ */
+import { cpus, loadavg } from 'node:os';
+import { Edit, type Tree } from 'web-tree-sitter';
+import { generateGraphWithStats, editSite, type GeneratedGraph } from './generate-graph';
+import { fail, fmtBytes, fmtMs, fmtRate, median, medianMs, section, time, type Row } from './report';
+import { replaceRange } from '../support/edit';
+import { nativeParser, type NativeTree } from '../support/native';
+import { syntaxProblems } from '../support/syntax-problems';
+import { wasmParser } from '../support/wasm';
+
+export interface BenchGraph extends GeneratedGraph {
+  label: string;
+  /** Full-parse samples per parser. */
+  runs: number;
+  /** Incremental re-parse samples per parser. */
+  incrementalRuns: number;
+}
+
+const SIZES = [
+  { label: '~100 KiB', bytes: 100 * 1024, runs: 25, incrementalRuns: 60 },
+  { label: '~1 MiB', bytes: 1024 * 1024, runs: 9, incrementalRuns: 30 },
+  { label: '~5 MiB', bytes: 5 * 1024 * 1024, runs: 5, incrementalRuns: 20 },
+];
+
+function generate(): BenchGraph[] {
+  return SIZES.map(({ label, bytes, runs, incrementalRuns }) => ({
+    ...generateGraphWithStats({ targetBytes: bytes, seed: 42 }),
+    label,
+    runs,
+    incrementalRuns,
+  }));
+}
+
+/** Typing one letter, then deleting it, alternately, in the middle of a `name` value: a text and its edit per step. */
+function typingSteps(text: string): Array<{ text: string; edit: ReturnType<typeof replaceRange>['edit'] }> {
+  const site = editSite(text);
+  const typed = replaceRange(text, site.index, site.index, 'x');
+  const deleted = replaceRange(typed.text, site.index, site.index + 1, '');
+  return [typed, deleted];
+}
+
+async function parserSection(graphs: BenchGraph[]): Promise<void> {
+  const wasm = await wasmParser();
+  const native = nativeParser();
+
+  // Warm-up: JIT, wasm tier-up, allocator growth.
+  const warm = graphs[0] as BenchGraph;
+  for (let i = 0; i < 5; i++) {
+    native.parse(warm.text);
+    wasm.parse(warm.text).delete();
+  }
+
+  // Generated graphs must be clean: no ERROR/MISSING nodes, no recovery forms, in either parser.
+  for (const g of graphs) {
+    const wt = wasm.parse(g.text);
+    const cursor = wt.rootNode.walk();
+    const wasmProblems = syntaxProblems(cursor);
+    cursor.delete();
+    const wasmSpan = wt.rootNode.endIndex;
+    const wasmError = wt.rootNode.hasError;
+    wt.delete();
+    const nt = native.parse(g.text);
+    const nativeProblems = syntaxProblems(nt.rootNode.walk());
+    for (const [name, problems, hasError, span] of [
+      ['wasm', wasmProblems, wasmError, wasmSpan],
+      ['native', nativeProblems, nt.rootNode.hasError, nt.rootNode.endIndex],
+    ] as const) {
+      if (problems.length > 0 || hasError || span !== g.text.length) {
+        const where = problems
+          .slice(0, 5)
+          .map((p) => `${p.type} at ${p.startIndex}: ${JSON.stringify(g.text.slice(Math.max(0, p.startIndex - 40), p.startIndex + 40))}`)
+          .join('\n   ');
+        fail(`generated ${g.label} graph does not parse cleanly (${name}): hasError=${hasError}, root ends at ${span} of ${g.text.length}\n   ${where}`);
+      }
+    }
+  }
+
+  const rows: Row[] = [];
+  for (const g of graphs) {
+    const nativeFull = medianMs(() => native.parse(g.text), g.runs);
+    const wasmFull = medianMs(() => wasm.parse(g.text).delete(), g.runs);
+
+    // Incremental: edit the previous tree, re-parse with it (what the language server does per keystroke).
+    const steps = typingSteps(g.text);
+    const warmup = 3;
+    let ntree: NativeTree = native.parse(g.text);
+    const nativeSamples: number[] = [];
+    for (let i = 0; i < g.incrementalRuns + warmup; i++) {
+      const step = steps[i % 2] as (typeof steps)[number];
+      const ms = time(() => {
+        ntree.edit(step.edit);
+        ntree = native.parse(step.text, ntree);
+      });
+      if (i >= warmup) nativeSamples.push(ms);
+    }
+    let wtree: Tree = wasm.parse(g.text);
+    const wasmSamples: number[] = [];
+    for (let i = 0; i < g.incrementalRuns + warmup; i++) {
+      const step = steps[i % 2] as (typeof steps)[number];
+      const old = wtree;
+      const ms = time(() => {
+        old.edit(new Edit(step.edit));
+        wtree = wasm.parse(step.text, old);
+      });
+      old.delete();
+      if (i >= warmup) wasmSamples.push(ms);
+    }
+    // The incremental trees must equal fresh parses (checked on the smaller graphs: toString is large).
+    const finalText = (steps[(g.incrementalRuns + warmup - 1) % 2] as (typeof steps)[number]).text;
+    if (g.text.length <= 2 * 1024 * 1024) {
+      const fresh = wasm.parse(finalText);
+      const same = fresh.rootNode.toString() === wtree.rootNode.toString() && fresh.rootNode.toString() === ntree.rootNode.toString();
+      fresh.delete();
+      if (!same) fail(`incremental re-parse of the ${g.label} graph differs from a fresh parse`);
+    }
+    wtree.delete();
+
+    rows.push({
+      size: `${g.label} (${fmtBytes(g.stats.bytes)})`,
+      entities: g.stats.entities,
+      relationships: g.stats.relationships,
+      'native full': fmtMs(nativeFull),
+      'native MiB/s': fmtRate(g.stats.bytes, nativeFull),
+      'wasm full': fmtMs(wasmFull),
+      'wasm MiB/s': fmtRate(g.stats.bytes, wasmFull),
+      'native 1-char incr.': fmtMs(median(nativeSamples)),
+      'wasm 1-char incr.': fmtMs(median(wasmSamples)),
+    });
+  }
+  section(
+    'Parser (tree-sitter-dg): full parse and incremental re-parse',
+    rows,
+    'Medians. Full: runs per size 25 / 9 / 5. Incremental: tree.edit + parse(text, oldTree) after inserting or\n' +
+      'deleting one letter in the middle of a `name` value near the middle of the file; 60 / 30 / 20 runs.',
+  );
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const graphs = generate();
+  const cpu = cpus();
+  console.log(
+    `dg bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ` +
+      `load average ${loadavg()[0]?.toFixed(2)} (numbers are noisy when it exceeds the core count)`,
+  );
+  console.log(
+    'graphs: ' +
+      graphs.map((g) => `${g.label}: ${g.stats.entities} entities, ${g.stats.relationships} relationships, max level ${g.stats.maxLevel}`).join('; '),
+  );
+  await parserSection(graphs);
+  // Later: await checkSection(graphs); await lspSection(graphs); await completionSection(graphs);
+  console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});
