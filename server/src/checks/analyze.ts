@@ -1,0 +1,35 @@
+import { buildModel, type GraphModel } from '../model/graph';
+import type { SyntaxFile } from '../syntax/ast';
+import { MAX_PARSED_LENGTH, type SyntaxDocument } from '../syntax/document';
+import type { Diagnostic } from './diagnostic';
+import { runChecks, type CheckSettings, type CrashReporter } from './index';
+
+export interface Analysis {
+  model: GraphModel;
+  diagnostics: Diagnostic[];
+}
+
+/** Model and diagnostics of one document version. */
+export function analyze(document: SyntaxDocument, settings: CheckSettings = {}, onCrash?: CrashReporter): Analysis {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  if (document.tooLarge) {
+    return unchecked(document.text, `file too large to check (${mb(document.text.length)} MB; the limit is ${mb(MAX_PARSED_LENGTH)} MB)`);
+  }
+  let model: GraphModel;
+  try {
+    model = buildModel(document.syntax);
+  } catch (error) {
+    // Reading the tree and the model recurse once per nesting level.
+    if (error instanceof RangeError) return unchecked(document.text, 'blocks nested too deeply to check (thousands of levels)');
+    throw error;
+  }
+  return { model, diagnostics: runChecks(model, settings, onCrash) };
+}
+
+function unchecked(text: string, message: string): Analysis {
+  const syntax: SyntaxFile = { text, items: [], comments: [], problems: [], unmatchedCloses: [] };
+  return {
+    model: buildModel(syntax),
+    diagnostics: [{ code: 'DG001', severity: 'error', message, span: { start: 0, end: 0 } }],
+  };
+}
