@@ -1,0 +1,175 @@
+import { readFile, stat } from 'node:fs/promises';
+import { analyze } from '../checks/analyze';
+import type { CheckSettings } from '../checks/index';
+import type { Diagnostic, Severity } from '../checks/diagnostic';
+import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
+import { LineIndex } from '../syntax/lineIndex';
+import type { DgParser } from '../syntax/parser';
+import { expandInputs, type InputFile } from './files';
+
+/** What `dg check` found in one file. Spans of `diagnostics` are offsets into `text`. */
+export interface FileResult {
+  /** As given to the user: relative to the working directory, forward slashes; `<stdin>` for `-`. */
+  path: string;
+  text: string;
+  lines: LineIndex;
+  diagnostics: Diagnostic[];
+  /** Set when the file could not be read: it was not checked, and the run exits with status 2. */
+  error?: string;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+  /** Files checked (unreadable ones included). */
+  files: number;
+  /** Files that could not be read. */
+  unreadable: number;
+}
+
+export interface CheckRun {
+  files: FileResult[];
+  summary: Summary;
+  /**
+   * 0: no errors (and warnings within `maxWarnings`);
+   * 1: errors, or more warnings than `maxWarnings`;
+   * 2: a file could not be read, or a rule crashed (the check is incomplete, so it cannot pass).
+   */
+  exitCode: 0 | 1 | 2;
+  /** Internal errors (a rule family that threw), one line each, for standard error. */
+  internalErrors: string[];
+}
+
+export interface CheckOptions {
+  /** Files, directories, globs, or `-` for standard input; none means the working directory. */
+  paths: readonly string[];
+  cwd: string;
+  /** Reads standard input (for `-`). */
+  readStdin?: () => Promise<string>;
+  /** Name shown for standard input (default `<stdin>`). */
+  stdinFilename?: string;
+  settings?: CheckSettings;
+  /** Report errors only: other diagnostics are dropped before counting. */
+  quiet?: boolean;
+  /** Exit with status 1 when there are more warnings than this; negative or undefined: no limit. */
+  maxWarnings?: number;
+}
+
+/** A file larger than this many bytes cannot hold fewer than MAX_PARSED_LENGTH UTF-16 units. */
+const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
+
+/**
+ * `dg check`: expands the paths, analyses each file with one parser, and returns the results with the
+ * exit status. Throws {@link UsageError} (from ./files) for operands that match nothing.
+ */
+export async function check(parser: DgParser, options: CheckOptions): Promise<CheckRun> {
+  const inputs = await expandInputs(options.paths.length ? options.paths : ['.'], {
+    cwd: options.cwd,
+    stdinFilename: options.stdinFilename,
+  });
+  const internalErrors: string[] = [];
+  const files: FileResult[] = [];
+  for (const input of inputs) {
+    const loaded = await load(input, options);
+    if ('error' in loaded) {
+      files.push({ path: input.path, text: '', lines: new LineIndex(''), diagnostics: [], error: loaded.error });
+      continue;
+    }
+    const result = loaded.tooLarge
+      ? { text: '', diagnostics: [tooLarge(loaded.size)] }
+      : checkText(parser, loaded.text, options.settings, (family, error) =>
+          internalErrors.push(`${input.path}: internal error: the ${family} checks crashed: ${describe(error)}`),
+        );
+    const diagnostics = options.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+    files.push({ path: input.path, text: result.text, lines: new LineIndex(result.text), diagnostics });
+  }
+
+  const summary = summarize(files);
+  const limit = options.maxWarnings;
+  const exitCode =
+    summary.unreadable || internalErrors.length
+      ? 2
+      : summary.errors || (limit !== undefined && limit >= 0 && summary.warnings > limit)
+        ? 1
+        : 0;
+  return { files, summary, exitCode, internalErrors };
+}
+
+function checkText(
+  parser: DgParser,
+  text: string,
+  settings: CheckSettings | undefined,
+  onCrash: (family: string, error: unknown) => void,
+): { text: string; diagnostics: Diagnostic[] } {
+  const document = SyntaxDocument.parse(parser, text);
+  try {
+    return { text, diagnostics: analyze(document, settings, onCrash).diagnostics };
+  } finally {
+    document.dispose();
+  }
+}
+
+type Loaded = { text: string; tooLarge?: false } | { tooLarge: true; size: number } | { error: string };
+
+async function load(input: InputFile, options: CheckOptions): Promise<Loaded> {
+  if (input.kind === 'stdin') {
+    if (!options.readStdin) return { error: 'cannot read standard input here' };
+    try {
+      return { text: await options.readStdin() };
+    } catch (error) {
+      return { error: `cannot read standard input: ${describe(error)}` };
+    }
+  }
+  try {
+    const info = await stat(input.absolutePath);
+    if (info.isDirectory()) return { error: 'is a directory' };
+    if (info.size > MAX_READ_BYTES) return { tooLarge: true, size: info.size };
+    return { text: (await readFile(input.absolutePath)).toString('utf8') };
+  } catch (error) {
+    return { error: `cannot read file: ${describe(error)}` };
+  }
+}
+
+function tooLarge(bytes: number): Diagnostic {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  return {
+    code: 'DG001',
+    severity: 'error',
+    message: `file too large to check (${mb(bytes)} MB; the limit is ${mb(MAX_PARSED_LENGTH)} MB)`,
+    span: { start: 0, end: 0 },
+  };
+}
+
+const ERRNO: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+function describe(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && ERRNO[error.code]) {
+    return ERRNO[error.code]!;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+const COUNTERS: Record<Severity, 'errors' | 'warnings' | 'infos' | 'hints'> = {
+  error: 'errors',
+  warning: 'warnings',
+  info: 'infos',
+  hint: 'hints',
+};
+
+export function summarize(files: readonly FileResult[]): Summary {
+  const summary: Summary = { errors: 0, warnings: 0, infos: 0, hints: 0, files: files.length, unreadable: 0 };
+  for (const file of files) {
+    if (file.error) summary.unreadable++;
+    for (const d of file.diagnostics) summary[COUNTERS[d.severity]]++;
+  }
+  return summary;
+}

@@ -1,0 +1,145 @@
+// `dg`: the command-line entry point (bundled to server/out/cli.js). This is the only module that
+// exits the process; everything it calls returns results (see ./check.ts).
+import { Command, CommanderError, Option } from 'commander';
+import { version } from '../../../package.json';
+import { bundledWasm } from '../syntax/bundledWasm';
+import { DgParser } from '../syntax/parser';
+import { check } from './check';
+import { UsageError } from './files';
+import { formatHuman } from './formats/human';
+import { formatJson } from './formats/json';
+import { formatSarif } from './formats/sarif';
+import { FORMATS, parseMaxWarnings, parseSeverities, useColor, type Format } from './options';
+
+interface CheckFlags {
+  format: Format;
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+  stdinFilename?: string;
+  severity: string[];
+}
+
+const EXIT_HELP = `
+Exit status:
+  0  no errors (and no more warnings than --max-warnings)
+  1  errors found, or more warnings than --max-warnings
+  2  usage error (unknown option, bad value, a path that matches nothing),
+     a file that could not be read, or an internal error
+
+Examples:
+  dg check                          check every *.dg under the current directory
+  dg check graphs/ other.dg         directories are searched recursively for *.dg
+  dg check 'graphs/**/*.dg'         globs (quoted, so dg expands them)
+  dg check --format sarif > dg.sarif
+  cat graph.dg | dg check - --stdin-filename graph.dg
+  dg check --severity DG112=off --max-warnings 0
+`;
+
+function program(setExitCode: (code: number) => void): Command {
+  const dg = new Command('dg')
+    .description('Checks Segment Data Graph (.dg) files.')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+
+  dg.command('check')
+    .description('Check .dg files and report problems, like a compiler.')
+    .argument('[paths...]', 'files, directories (searched for *.dg), globs, or - for standard input (default: .)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('human'))
+    .option('--max-warnings <n>', 'exit with status 1 when there are more than n warnings (-1: no limit)')
+    .option('-q, --quiet', 'report errors only (warnings are then not counted)')
+    .option('--color', 'colour the human report even when not on a terminal')
+    .option('--no-color', 'never colour the human report')
+    .option('--stdin-filename <name>', 'name to report standard input under (default: <stdin>)')
+    .option(
+      '--severity <code=level>',
+      'change a rule\'s severity: error, warning, info, hint or off (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addHelpText('after', EXIT_HELP)
+    .action(async (paths: string[], flags: CheckFlags) => {
+      setExitCode(await runCheck(paths, flags));
+    });
+  return dg;
+}
+
+async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
+  const severities = parseSeverities(flags.severity);
+  const maxWarnings = flags.maxWarnings === undefined ? undefined : parseMaxWarnings(flags.maxWarnings);
+  let parser: DgParser;
+  try {
+    parser = await DgParser.load(bundledWasm());
+  } catch (error) {
+    process.stderr.write(`dg: internal error: cannot load the parser (${message(error)}); was \`npm run build\` run?\n`);
+    return 2;
+  }
+  const run = await check(parser, {
+    paths,
+    cwd: process.cwd(),
+    readStdin,
+    stdinFilename: flags.stdinFilename,
+    settings: { severities },
+    quiet: flags.quiet,
+    maxWarnings,
+  });
+  const output =
+    flags.format === 'json'
+      ? formatJson(run)
+      : flags.format === 'sarif'
+        ? formatSarif(run, { version })
+        : formatHuman(run, {
+            color: useColor({ flag: flags.color, env: process.env, isTTY: !!process.stdout.isTTY }),
+          });
+  for (const line of run.internalErrors) process.stderr.write(`dg: ${line}\n`);
+  process.exitCode = run.exitCode; // kept if the reader goes away mid-write (EPIPE)
+  await write(process.stdout, output);
+  if (run.exitCode === 1 && !run.summary.errors) {
+    process.stderr.write(`dg: ${run.summary.warnings} warnings: more than --max-warnings ${maxWarnings} allows\n`);
+  }
+  return run.exitCode;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (!text) return resolve();
+    stream.write(text, () => resolve());
+  });
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function main(argv: string[]): Promise<number> {
+  // `dg check | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  let exitCode = 0;
+  try {
+    await program((code) => (exitCode = code)).parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // help, version: 0
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n(run 'dg check --help' for usage)\n`);
+      return 2;
+    }
+    process.stderr.write(`dg: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+void main(process.argv).then((code) => process.exit(code));
