@@ -1,0 +1,314 @@
+import {
+  DidChangeConfigurationNotification,
+  ResponseError,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type DidChangeTextDocumentParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type InitializeError,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import {
+  createConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type DataCallback,
+  type Disposable,
+} from 'vscode-languageserver/node';
+import { analyze } from '../checks/analyze';
+import type { CheckSettings } from '../checks/index';
+import type { DgParser } from '../syntax/parser';
+import { diagnosticSupport, toLspDiagnostics, type DiagnosticSupport } from './convert';
+import { DocumentStore, type OpenDocument } from './documents';
+import { documentUri, PendingDocumentMessages } from './pending';
+import { readSettings, SETTINGS_SECTION } from './settings';
+
+export interface ServerOptions {
+  /** Reported in `serverInfo`. */
+  version: string;
+  loadParser: () => Promise<DgParser>;
+  /** Document messages already received but not handled (fed by the transport's reader); optional. */
+  pending?: PendingDocumentMessages;
+  /** How long to wait for the client's first `workspace/configuration` answer before checking with defaults. */
+  settingsTimeoutMs?: number;
+}
+
+export interface DgServer {
+  readonly shutdownReceived: boolean;
+  /** Logs an error once per `key` (for process-level handlers in main). */
+  logError(key: string, message: string): void;
+}
+
+/** A check slower than this is logged (once per document). */
+const SLOW_CHECK_MS = 2000;
+
+/** How long a change whose check was skipped (a newer one was queued) waits before being checked anyway. */
+const SKIPPED_CHECK_FALLBACK_MS = 250;
+
+/**
+ * Wires the language server onto `connection`: document sync (incremental), diagnostics pushed with
+ * `textDocument/publishDiagnostics` (with the document version), and the `dataGraph` settings.
+ * Each version is parsed incrementally and checked synchronously in its own handler, so a published set
+ * always matches the version it names.
+ */
+export function startServer(connection: Connection, options: ServerOptions): DgServer {
+  const log = new OnceLog(connection);
+  const pending = options.pending;
+  let store: DocumentStore | undefined;
+  let capabilities: ClientCapabilities = {};
+  let support: DiagnosticSupport = { relatedInformation: false, tags: new Set() };
+  let pullConfiguration = false;
+  let settings: CheckSettings = {};
+  let settingsReady = false;
+  let settingsGeneration = 0;
+  let shutdownReceived = false;
+
+  const reportCrash = (family: string, error: unknown) =>
+    log.error(
+      `crash:${family}`,
+      `dg: the "${family}" checks crashed, so their diagnostics are missing (logged once): ${describe(error)}`,
+    );
+
+  /** Checks `document` now and publishes, unless a newer message about it is already queued. */
+  function check(document: OpenDocument): void {
+    if (!settingsReady || shutdownReceived) return; // checked once the settings arrive
+    if (pending?.hasNewer(document.uri)) {
+      const version = document.version;
+      setTimeout(() => {
+        // Safety net only: normally the queued message's own handler checked a newer version by now.
+        if (store?.get(document.uri) === document && document.version === version && !document.analysis) publish(document);
+      }, SKIPPED_CHECK_FALLBACK_MS).unref?.();
+      return;
+    }
+    publish(document);
+  }
+
+  function publish(document: OpenDocument): void {
+    const started = performance.now();
+    let diagnostics: LspDiagnostic[] = [];
+    try {
+      const analysis = analyze(document.syntax, settings, reportCrash);
+      document.analysis = analysis;
+      diagnostics = toLspDiagnostics(analysis.diagnostics, () => document.syntax.lineIndex, document.uri, support);
+    } catch (error) {
+      // Never leave the previous version's diagnostics up: publish none for this one.
+      log.error(`analyze:${messageOf(error)}`, `dg: checking ${document.uri} failed: ${describe(error)}`);
+    }
+    send(document.uri, diagnostics, document.version);
+    const elapsed = performance.now() - started;
+    if (elapsed > SLOW_CHECK_MS) {
+      log.warn(
+        `slow:${document.uri}`,
+        `dg: checking ${document.uri} (${document.syntax.text.length} characters) took ${Math.round(elapsed)} ms (logged once per document)`,
+      );
+    }
+  }
+
+  function send(uri: string, diagnostics: LspDiagnostic[], version?: number): void {
+    connection
+      .sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics })
+      .catch((error: unknown) => log.error(`send:${messageOf(error)}`, `dg: publishing diagnostics failed: ${describe(error)}`));
+  }
+
+  function recheckAll(): void {
+    for (const document of store?.all() ?? []) {
+      try {
+        check(document);
+      } catch (error) {
+        log.error(`recheck:${messageOf(error)}`, `dg: re-checking ${document.uri} failed: ${describe(error)}`);
+      }
+    }
+  }
+
+  function applySettings(raw: unknown): void {
+    const read = readSettings(raw);
+    for (const problem of read.problems) log.warn(`settings:${problem}`, `dg: ignoring a setting: ${problem}`);
+    settings = read.settings;
+    settingsReady = true;
+    recheckAll();
+  }
+
+  async function refreshSettings(): Promise<void> {
+    const generation = ++settingsGeneration;
+    let raw: unknown;
+    try {
+      raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+    } catch (error) {
+      log.warn('settings:request', `dg: could not read the ${SETTINGS_SECTION} settings, using defaults: ${messageOf(error)}`);
+    }
+    if (generation === settingsGeneration) applySettings(raw); // else a newer request is under way
+  }
+
+  /** Wraps a notification handler: exceptions are logged (once per message), never thrown to the connection. */
+  function guarded<P>(name: string, handler: (params: P) => void): (params: P) => void {
+    return (params) => {
+      try {
+        handler(params);
+      } catch (error) {
+        log.error(`${name}:${messageOf(error)}`, `dg: ${name} failed: ${describe(error)}`);
+      }
+    };
+  }
+
+  /** A text-document notification: uncounted from the pending messages first, whatever happens next. */
+  function documentHandler<P>(name: string, handler: (params: P, uri: string, store: DocumentStore) => void) {
+    return guarded<P>(name, (params) => {
+      const uri = documentUri(params);
+      if (uri !== undefined) pending?.handled(uri);
+      if (uri === undefined || !store || shutdownReceived) return;
+      handler(params, uri, store);
+    });
+  }
+
+  connection.onInitialize(async (params): Promise<InitializeResult | ResponseError<InitializeError>> => {
+    capabilities = params.capabilities ?? {};
+    support = diagnosticSupport(capabilities);
+    pullConfiguration = capabilities.workspace?.configuration === true;
+    let parser: DgParser;
+    try {
+      parser = await options.loadParser();
+    } catch (error) {
+      log.error('parser', `dg: could not load the parser: ${describe(error)}`);
+      return new ResponseError<InitializeError>(-32603, `dg: could not load the parser: ${messageOf(error)}`, { retry: false });
+    }
+    store = new DocumentStore(parser, (uri, error) =>
+      log.error(`update:${messageOf(error)}`, `dg: incremental update of ${uri} failed, re-parsed in full: ${describe(error)}`),
+    );
+    if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      },
+      serverInfo: { name: 'dg-language-server', version: options.version },
+    };
+  });
+
+  connection.onInitialized(
+    guarded('initialized', () => {
+      if (!pullConfiguration) return;
+      if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        connection.client
+          .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+          .catch((error: unknown) => log.warn('register', `dg: could not register for settings changes: ${messageOf(error)}`));
+      }
+      void refreshSettings();
+      // A client that never answers must not leave the documents unchecked.
+      setTimeout(() => {
+        if (!settingsReady) {
+          log.warn('settings:timeout', `dg: no answer to workspace/configuration; checking with default settings`);
+          applySettings(undefined);
+        }
+      }, options.settingsTimeoutMs ?? 3000).unref?.();
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    guarded('didChangeConfiguration', (params) => {
+      if (pullConfiguration) void refreshSettings();
+      else applySettings((params?.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
+    }),
+  );
+
+  connection.onDidOpenTextDocument(
+    documentHandler('didOpen', (params: DidOpenTextDocumentParams, uri, documents) => {
+      const { languageId, version, text } = params.textDocument;
+      check(documents.open(uri, String(languageId), version, typeof text === 'string' ? text : ''));
+    }),
+  );
+
+  connection.onDidChangeTextDocument(
+    documentHandler('didChange', (params: DidChangeTextDocumentParams, uri, documents) => {
+      const document = documents.change(uri, params.textDocument.version, params.contentChanges ?? []);
+      if (!document) {
+        log.warn(`not-open:${uri}`, `dg: ignoring a change to ${uri}, which is not open`);
+        return;
+      }
+      check(document);
+    }),
+  );
+
+  connection.onDidCloseTextDocument(
+    documentHandler('didClose', (_params: DidCloseTextDocumentParams, uri, documents) => {
+      documents.close(uri);
+      send(uri, []);
+    }),
+  );
+
+  connection.onShutdown(() => {
+    shutdownReceived = true;
+    store?.clear();
+  });
+
+  return {
+    get shutdownReceived() {
+      return shutdownReceived;
+    },
+    logError: (key, message) => log.error(key, message),
+  };
+}
+
+/**
+ * Serves LSP over a pair of streams (stdin/stdout for `--stdio`, in-memory pipes in tests), with the
+ * reader reporting document messages as they arrive so that superseded versions are not checked.
+ */
+export function serveStreams(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  options: Omit<ServerOptions, 'pending'>,
+): DgServer & { connection: Connection } {
+  const pending = new PendingDocumentMessages();
+  const reader = new PeekingReader(input, (message) => pending.received(message));
+  const connection = createConnection(reader, new StreamMessageWriter(output));
+  const server = startServer(connection, { ...options, pending });
+  connection.listen();
+  return Object.assign(server, { connection });
+}
+
+/** A reader that shows every message to `peek` as soon as it is read, before it waits in the queue. */
+class PeekingReader extends StreamMessageReader {
+  constructor(
+    readable: NodeJS.ReadableStream,
+    private readonly peek: (message: unknown) => void,
+  ) {
+    super(readable);
+  }
+
+  override listen(callback: DataCallback): Disposable {
+    return super.listen((message) => {
+      try {
+        this.peek(message);
+      } catch {
+        // Peeking is an optimisation; the message is delivered regardless.
+      }
+      callback(message);
+    });
+  }
+}
+
+/** Logs each distinct problem once, so that a failure repeating on every keystroke does not flood the log. */
+class OnceLog {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  error(key: string, message: string): void {
+    if (this.first(key)) this.connection.console.error(message);
+  }
+
+  warn(key: string, message: string): void {
+    if (this.first(key)) this.connection.console.warn(message);
+  }
+
+  private first(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= 1000) this.seen.clear();
+    this.seen.add(key);
+    return true;
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -1,0 +1,47 @@
+import type { CheckSettings } from '../checks/index';
+
+/** The configuration section the server reads (`dataGraph.severities`, `dataGraph.identityTypes`). */
+export const SETTINGS_SECTION = 'dataGraph';
+
+const LEVELS = new Set(['error', 'warning', 'info', 'hint', 'off']);
+const ALIASES: Record<string, string> = { information: 'info', warn: 'warning', none: 'off', ignore: 'off' };
+
+/**
+ * The check settings in a `dataGraph` configuration object, as the client sends it (untrusted JSON).
+ * Values that make no sense are left out and described in `problems`.
+ */
+export function readSettings(raw: unknown): { settings: CheckSettings; problems: string[] } {
+  const problems: string[] = [];
+  const settings: CheckSettings = {};
+  if (raw === undefined || raw === null) return { settings, problems };
+  if (!isObject(raw)) return { settings, problems: [`${SETTINGS_SECTION} should be an object`] };
+
+  const severities = raw['severities'];
+  if (isObject(severities)) {
+    const result: NonNullable<CheckSettings['severities']> = {};
+    for (const [code, value] of Object.entries(severities)) {
+      const level = typeof value === 'string' ? (ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : undefined;
+      if (!/^DG\d{3}$/i.test(code)) problems.push(`${SETTINGS_SECTION}.severities: "${code}" is not a DG code`);
+      else if (!level || !LEVELS.has(level))
+        problems.push(`${SETTINGS_SECTION}.severities.${code}: expected "error", "warning", "info", "hint" or "off"`);
+      else result[code.toUpperCase()] = level as 'error' | 'warning' | 'info' | 'hint' | 'off';
+    }
+    settings.severities = result;
+  } else if (severities !== undefined && severities !== null) {
+    problems.push(`${SETTINGS_SECTION}.severities should be an object of code → severity`);
+  }
+
+  const identityTypes = raw['identityTypes'];
+  if (Array.isArray(identityTypes)) {
+    const strings = identityTypes.filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+    if (strings.length !== identityTypes.length)
+      problems.push(`${SETTINGS_SECTION}.identityTypes: only non-empty strings are used`);
+    settings.identityTypes = strings;
+  } else if (identityTypes !== undefined && identityTypes !== null) {
+    problems.push(`${SETTINGS_SECTION}.identityTypes should be an array of strings`);
+  }
+  return { settings, problems };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

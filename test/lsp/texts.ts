@@ -1,0 +1,43 @@
+/** Small `.dg` texts shared by the language-server tests. */
+
+/** A complete, valid graph: no diagnostics. */
+export const VALID = `data_graph {
+  version = "v1.0.0"
+
+  entity "account" {
+    name        = "Account"
+    table_ref   = "prod.public.accounts"
+    primary_key = "id"
+    description = "Café 日本 🎉 accounts"
+  }
+
+  profile {
+    profile_folder = "prod.segment"
+    type           = "segment:materialized"
+
+    relationship "accounts" {
+      name           = "Accounts"
+      related_entity = "account"
+      external_id {
+        type     = "email"
+        join_key = "email"
+      }
+    }
+  }
+}
+`;
+
+/** VALID with `type` unquoted: one DG004 (an error with a quick fix) on `segment:materialized`. */
+export const UNQUOTED = VALID.replace('"segment:materialized"', 'segment:materialized');
+
+/** VALID with an unterminated `name` string: DG001. */
+export const UNTERMINATED = VALID.replace('name        = "Account"', 'name        = "Account');
+
+/**
+ * Non-ASCII before the problem on the same line: `${` after accents, CJK and an emoji in a description
+ * (DG010), and an unquoted value after a block comment holding the same characters (DG004).
+ */
+export const NON_ASCII = VALID.replace('"Café 日本 🎉 accounts"', '"Café 日本 🎉 ${x}"').replace(
+  'type           = "segment:materialized"',
+  '/* Café 日本 🎉 */ type = segment:materialized',
+);

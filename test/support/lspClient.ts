@@ -1,0 +1,354 @@
+/**
+ * A small LSP client for tests: spawns the built `dg-language-server --stdio` and talks JSON-RPC to it.
+ *
+ *   const client = await LspClient.start({ settings: { severities: { DG004: 'off' } } });
+ *   await client.open(uri, text);
+ *   const published = await client.waitForDiagnostics(uri, (p) => p.version === 1);
+ *   await client.dispose();
+ *
+ * Every wait has a timeout that rejects with what was received so far: a test fails, it never hangs.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+import {
+  ConfigurationRequest,
+  createMessageConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type InitializeResult,
+  type LogMessageParams,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { repoRoot } from './wasm';
+
+export const serverBin = join(repoRoot, 'server', 'bin', 'dg-language-server.js');
+export const serverBundle = join(repoRoot, 'server', 'out', 'server.js');
+
+let checkedBuild = false;
+
+/**
+ * Builds server/out/server.js (`npm run build`) when it is missing or older than a source file, so
+ * that the tests never run a stale bundle. Test files run in parallel processes: a lock directory makes
+ * one of them build while the others wait, then re-check.
+ */
+export function ensureBuilt(): void {
+  if (checkedBuild) return; // once per test process: never rebuild under a running server
+  checkedBuild = true;
+  if (!needsBuild()) return;
+  const lock = join(tmpdir(), `dg-lsp-build-${createHash('sha1').update(repoRoot).digest('hex').slice(0, 12)}`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`ensureBuilt: ${lock} stayed locked for 2 minutes (remove it if stale)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    if (!needsBuild()) return;
+    const result = spawnSync(process.execPath, [join(repoRoot, 'server', 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function needsBuild(): boolean {
+  if (!existsSync(serverBundle)) return true;
+  const built = statSync(serverBundle).mtimeMs;
+  const newer = (path: string): boolean =>
+    readdirSync(path, { withFileTypes: true }).some((entry) => {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) return newer(child);
+      return /\.(ts|mjs|wasm|json)$/.test(entry.name) && statSync(child).mtimeMs > built;
+    });
+  const inputs = [join(repoRoot, 'grammar', 'tree-sitter-dg.wasm'), join(repoRoot, 'package.json')];
+  return newer(join(repoRoot, 'server', 'src')) || inputs.some((f) => existsSync(f) && statSync(f).mtimeMs > built);
+}
+
+export interface StartOptions {
+  /**
+   * The `dataGraph` settings the client answers `workspace/configuration` with. `undefined` makes a
+   * client without the configuration capability.
+   */
+  settings?: Record<string, unknown> | null;
+  /** Extra client capabilities, merged over the defaults. */
+  capabilities?: ClientCapabilities;
+  /** Default timeout of the waits, in ms. */
+  timeoutMs?: number;
+  /** Extra `node` options for the spawned server, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`. */
+  nodeArgs?: string[];
+}
+
+const DEFAULT_CAPABILITIES = (configuration: boolean): ClientCapabilities => ({
+  workspace: { configuration, didChangeConfiguration: { dynamicRegistration: configuration } },
+  textDocument: {
+    synchronization: { dynamicRegistration: false },
+    publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
+  },
+});
+
+interface Waiter {
+  uri: string;
+  predicate: (p: PublishDiagnosticsParams) => boolean;
+  since: number;
+  resolve: (p: PublishDiagnosticsParams) => void;
+}
+
+export class LspClient {
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
+  /** window/logMessage notifications received. */
+  readonly logs: LogMessageParams[] = [];
+  /** The server's stderr. */
+  stderr = '';
+  /** Each `workspace/configuration` request the server made. */
+  configurationRequests = 0;
+  initializeResult!: InitializeResult;
+
+  private readonly waiters = new Set<Waiter>();
+  private exited: Promise<number | null>;
+  private exitCode: number | null | undefined;
+  private settings: Record<string, unknown> | null | undefined;
+
+  private constructor(
+    readonly connection: MessageConnection,
+    /** The spawned server; undefined for a server running in this process. */
+    readonly process: ChildProcessWithoutNullStreams | undefined,
+    private readonly timeoutMs: number,
+  ) {
+    this.exited = process
+      ? new Promise((resolve) => process.on('exit', (code) => resolve((this.exitCode = code))))
+      : Promise.resolve(null);
+    process?.stderr.setEncoding('utf8');
+    process?.stderr.on('data', (chunk: string) => (this.stderr += chunk));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.push(params);
+      const index = this.published.length - 1;
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && index >= waiter.since && waiter.predicate(params)) {
+          this.waiters.delete(waiter);
+          waiter.resolve(params);
+        }
+      }
+    });
+    connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params);
+    });
+    connection.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests++;
+      return params.items.map((item) => (item.section === 'dataGraph' ? this.settings : null));
+    });
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+  }
+
+  /** Spawns the built server (`dg-language-server --stdio`) and runs the initialize handshake. */
+  static async start(options: StartOptions = {}): Promise<LspClient> {
+    ensureBuilt();
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverBin, '--stdio'], { cwd: repoRoot, stdio: 'pipe' });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    return LspClient.initialize(new LspClient(connection, child, options.timeoutMs ?? 10_000), options, process.pid);
+  }
+
+  /**
+   * Runs a server in this process: `serve` gets the client→server and server→client streams (e.g.
+   * `serveStreams` from server/src/lsp/server.ts), so tests can mock modules the server imports.
+   */
+  static async inProcess(
+    serve: (input: NodeJS.ReadableStream, output: NodeJS.WritableStream) => void,
+    options: StartOptions = {},
+  ): Promise<LspClient> {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    serve(toServer, toClient);
+    const connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    // No processId: the server would otherwise poll for this process, which outlives it.
+    return LspClient.initialize(new LspClient(connection, undefined, options.timeoutMs ?? 10_000), options, null);
+  }
+
+  private static async initialize(client: LspClient, options: StartOptions, processId: number | null): Promise<LspClient> {
+    const connection = client.connection;
+    connection.onError(() => {}); // a killed server closes the pipes; the tests see that through their waits
+    client.settings = options.settings;
+    connection.listen();
+    const configuration = 'settings' in options && options.settings !== undefined;
+    const capabilities = merge(DEFAULT_CAPABILITIES(configuration), options.capabilities ?? {});
+    client.initializeResult = await client.within(
+      connection.sendRequest(InitializeRequest.type, { processId, rootUri: null, capabilities, workspaceFolders: null }),
+      'initialize',
+    );
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  /** The number of publications so far: pass it as `since` to wait only for later ones. */
+  mark(): number {
+    return this.published.length;
+  }
+
+  async open(uri: string, text: string, version = 1, languageId = 'dg'): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version, text },
+    });
+  }
+
+  async change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Changes the answer to `workspace/configuration` and tells the server. */
+  async setSettings(settings: Record<string, unknown> | null): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { dataGraph: settings } });
+  }
+
+  /**
+   * The first publication for `uri` (at index `since` or later; by default any, including those
+   * already received) that satisfies `predicate`. Rejects after the timeout, listing what came.
+   */
+  waitForDiagnostics(
+    uri: string,
+    predicate: (p: PublishDiagnosticsParams) => boolean = () => true,
+    options: { since?: number; timeoutMs?: number } = {},
+  ): Promise<PublishDiagnosticsParams> {
+    const since = options.since ?? 0;
+    const found = this.published.find((p, i) => i >= since && p.uri === uri && predicate(p));
+    if (found) return Promise.resolve(found);
+    return new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+      const waiter: Waiter = { uri, predicate, since, resolve: (p) => (clearTimeout(timer), resolve(p)) };
+      const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const got = this.published
+          .filter((p) => p.uri === uri)
+          .map((p) => `  version ${p.version}: ${p.diagnostics.map((d) => d.code).join(', ') || '(none)'}`);
+        reject(
+          new Error(
+            `no matching publishDiagnostics for ${uri} within ${timeoutMs} ms` +
+              `${this.exitCode !== undefined ? ` (server exited with ${this.exitCode})` : ''}; received:\n${got.join('\n') || '  nothing'}` +
+              `${this.stderr ? `\nserver stderr:\n${this.stderr.slice(-2000)}` : ''}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The diagnostics of `version` of `uri` (waits for them). */
+  diagnosticsOf(uri: string, version: number, options?: { since?: number; timeoutMs?: number }): Promise<PublishDiagnosticsParams> {
+    return this.waitForDiagnostics(uri, (p) => p.version === version, options);
+  }
+
+  /**
+   * Resolves once the server has handled every message sent before: the server answers requests in
+   * order, so anything it publishes for earlier notifications arrives before this answer.
+   */
+  async roundTrip(): Promise<void> {
+    await this.within(
+      this.connection.sendRequest('dg/test/roundTrip').then(
+        () => undefined,
+        () => undefined, // MethodNotFound is the expected answer
+      ),
+      'round trip',
+    );
+  }
+
+  /** True while the server process runs. */
+  get alive(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  /**
+   * Shuts the server down politely, then kills it if it lingers. Returns its exit code. An in-process
+   * server only gets `shutdown` (its `exit` would end this process).
+   */
+  async dispose(): Promise<number | null> {
+    if (!this.process) {
+      await this.within(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5000).catch(() => undefined);
+      this.connection.dispose();
+      return null;
+    }
+    const child = this.process;
+    if (this.alive) {
+      try {
+        await this.within(this.connection.sendRequest(ShutdownRequest.type), 'shutdown', 5000);
+        await this.connection.sendNotification(ExitNotification.type);
+      } catch {
+        // fall through to kill
+      }
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    this.connection.dispose();
+    return this.exitCode ?? null;
+  }
+
+  /** `promise`, or a rejection naming `what` after the timeout. */
+  within<T>(promise: Promise<T>, what: string, timeoutMs = this.timeoutMs): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what}: no answer within ${timeoutMs} ms${this.stderr ? `\nserver stderr:\n${this.stderr.slice(-2000)}` : ''}`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** The range from offset `start` to `end` of `text`, in LSP positions (UTF-16, any line break). */
+export function rangeAt(text: string, start: number, end = start): Range {
+  return { start: positionAt(text, start), end: positionAt(text, end) };
+}
+
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 && text.charCodeAt(i + 1) === 10) continue; // the \n of \r\n ends the line
+    if (ch === 10 || ch === 13) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
+}
+
+function merge<T>(base: T, extra: unknown): T {
+  if (typeof base !== 'object' || base === null || typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    return (extra ?? base) as T;
+  }
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(extra)) result[key] = merge(result[key], value);
+  return result as T;
+}
