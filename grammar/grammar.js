@@ -13,7 +13,7 @@ module.exports = grammar({
   // there (a `}` always closes the innermost open block; DG002 reports the opening brace); a string
   // still open at the end of the file; unquoted labels, only on their block's line so a stray word
   // cannot swallow the next block.
-  externals: ($) => [$.missing_block_end, $._error_sentinel, $._string_eof, $.unquoted_label],
+  externals: ($) => [$.missing_block_end, $._error_sentinel, $._string_eof, $.unquoted_label, $._tuple_eof],
 
   extras: ($) => [/\s/, /\uFEFF/, $.comment, $.unterminated_comment],
 
@@ -69,7 +69,13 @@ module.exports = grammar({
         $.placeholder,
       ),
 
-    tuple: ($) => seq('[', optional(seq($._value, repeat(seq(',', $._value)), optional(','))), ']'),
+    // A tuple still open at the end of the file ends there (zero width), like a block.
+    tuple: ($) =>
+      seq(
+        '[',
+        optional(seq($._value, repeat(seq(',', $._value)), optional(','))),
+        choice(']', alias($._tuple_eof, $.missing_tuple_end)),
+      ),
 
     // `...` as a line in a body or as a value: a placeholder copied from documentation (DG005).
     placeholder: (_) => '...',

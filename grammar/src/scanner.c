@@ -1,12 +1,12 @@
 // External scanner for tree-sitter-dg. Stateless.
 // - MISSING_BLOCK_END: at the end of the file, closes each block left open with a zero-width token,
 //   so an unclosed block keeps its node (and its contents) instead of the file becoming an ERROR.
-// - STRING_EOF: a string still open at the end of the file ends there (zero width).
+// - STRING_EOF, TUPLE_EOF: a string or tuple still open at the end of the file ends there (zero width).
 // - UNQUOTED_LABEL: a bare-word label, only on the same line as its block type, so a stray word
 //   (or a block typed without its `{`) cannot take the next line's block as its labels.
 #include "tree_sitter/parser.h"
 
-enum TokenType { MISSING_BLOCK_END, ERROR_SENTINEL, STRING_EOF, UNQUOTED_LABEL };
+enum TokenType { MISSING_BLOCK_END, ERROR_SENTINEL, STRING_EOF, UNQUOTED_LABEL, TUPLE_EOF };
 
 void *tree_sitter_dg_external_scanner_create(void) { return NULL; }
 void tree_sitter_dg_external_scanner_destroy(void *payload) { (void)payload; }
@@ -31,6 +31,16 @@ bool tree_sitter_dg_external_scanner_scan(void *payload, TSLexer *lexer, const b
   if (valid_symbols[STRING_EOF] && lexer->eof(lexer)) {
     lexer->result_symbol = STRING_EOF;
     return true;
+  }
+  if (valid_symbols[TUPLE_EOF]) {
+    while (lexer->lookahead == ' ' || lexer->lookahead == '\t' || lexer->lookahead == '\r' ||
+           lexer->lookahead == '\n' || lexer->lookahead == 0xFEFF) {
+      lexer->advance(lexer, true);
+    }
+    if (lexer->eof(lexer)) {
+      lexer->result_symbol = TUPLE_EOF;
+      return true;
+    }
   }
   if (valid_symbols[UNQUOTED_LABEL]) {
     while (lexer->lookahead == ' ' || lexer->lookahead == '\t' || lexer->lookahead == 0xFEFF) {

@@ -14,3 +14,10 @@ describe('syntax diagnostics', () => {
     expect(analysis.model.entities.map((e) => e.slug)).toEqual(['a']);
   });
 });
+
+describe('syntax diagnostics at the end of the file', () => {
+  it('reports a tuple left open', async () => {
+    const { analysis } = await fixture('data_graph {\n  version = ["v1.0.0",');
+    expect(analysis.diagnostics.filter((d) => d.code === 'DG001').map((d) => d.message)).toEqual(['missing "]"']);
+  });
+});

@@ -24,8 +24,6 @@ import { nativeParser } from '../support/native';
 import { syntaxProblems } from '../support/syntax-problems';
 import { wasmParser } from '../support/wasm';
 
-/** A parse slower than this fails the property (typical: well under 10 ms for these inputs). */
-
 const scale = Math.max(1, Number(process.env.DG_FC_SCALE ?? 1) || 1);
 const runs = (n: number) => Math.round(n * scale);
 const seedEnv = process.env.DG_FC_SEED ?? '20250601';
@@ -248,7 +246,7 @@ describe('seeds', () => {
 });
 
 describe('mutated input', () => {
-  it('always yields a consistent source_file tree spanning the text, quickly', async () => {
+  it('always yields a consistent source_file tree spanning the text', async () => {
     await fc.assert(
       fc.asyncProperty(mutatedText, async (text) => {
         const tree = await wasmParse(text);
@@ -267,11 +265,11 @@ describe('mutated input', () => {
     );
   });
 
-  it('keeps source_file at the root for `y{p""t y` (once an ERROR root)', async () => {
-    const tree = await wasmParse('y{p""t y');
+  it.each(['y{p""t y', 'a {\n  b = 1\n  c = [1,'])('keeps source_file at the root for %j (once an ERROR root)', async (text) => {
+    const tree = await wasmParse(text);
     try {
       expect(tree.rootNode.type).toBe('source_file');
-      expect(tree.rootNode.endIndex).toBe(8);
+      expect(tree.rootNode.endIndex).toBe(text.length);
     } finally {
       tree.delete();
     }
@@ -397,22 +395,17 @@ describe('incremental re-parse', () => {
 // Found by the properties above. `it.fails` passes while the issue remains; once the grammar handles
 // the input, it fails: then turn it into a plain `it` and tighten the property (root type source_file).
 describe('known issues', () => {
-  // Text cut off inside an unclosed block and tuple (or after NULs) loses the `source_file` root: the
-  // whole file becomes one ERROR node. Found by 'always yields a consistent source_file tree…' with
-  // DG_FC_SEED=random DG_FC_SCALE=15 (seen in 4 of 4 runs). The server must cope with an ERROR root anyway.
-  it.each(['a {\n  b = 1\n  c = [1,', 'a {\n  ent\0\n  ent\0'])(
-    'the root is source_file for %j',
-    { fails: true },
-    async (text) => {
-      const tree = await wasmParse(text);
-      try {
-        expect(tree.rootNode.type).toBe('source_file');
-      } finally {
-        tree.delete();
-      }
-    },
-  );
-
+  // Text cut off after NULs inside an unclosed block loses the `source_file` root: the whole file
+  // becomes one ERROR node. Found by 'always yields a consistent source_file tree…' with
+  // DG_FC_SEED=random DG_FC_SCALE=15. The server copes with an ERROR root (it salvages its items).
+  it.fails('the root is source_file after NUL bytes in an unclosed block', async () => {
+    const tree = await wasmParse('a {\n  ent\0\n  ent\0');
+    try {
+      expect(tree.rootNode.type).toBe('source_file');
+    } finally {
+      tree.delete();
+    }
+  });
 
   it.fails('typing `=` after `name` above a block with an unquoted label re-parses like a fresh parse', async () => {
     // `name =` then `entity carts {}` is ambiguous (the grammar's [attribute] conflict): `name = entity` +

@@ -213,6 +213,7 @@ export class Reader {
           do {
             const type: string = c.nodeType;
             if (c.nodeIsMissing) this.missing();
+            else if (type === 'missing_tuple_end') this.problems.push({ kind: 'missing', span: this.span(), text: ']' });
             else if (c.nodeIsNamed && type !== 'comment' && type !== 'ERROR') elements.push(this.value());
             else if (type !== '[' && type !== ']' && type !== ',') this.item([]);
           } while (c.gotoNextSibling());
