@@ -23,7 +23,7 @@ export function analyze(document: SyntaxDocument, settings: CheckSettings = {}, 
     if (error instanceof RangeError) return unchecked(document.text, 'blocks nested too deeply to check (thousands of levels)');
     throw error;
   }
-  return { model, diagnostics: runChecks(model, settings, onCrash) };
+  return { model, diagnostics: runChecks(model, settings, onCrash, document.lineIndex) };
 }
 
 function unchecked(text: string, message: string): Analysis {

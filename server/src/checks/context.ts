@@ -25,7 +25,10 @@ export class CheckContext {
   constructor(
     readonly model: GraphModel,
     readonly settings: CheckSettings,
-  ) {}
+    lines?: LineIndex,
+  ) {
+    this.lineIndex = lines;
+  }
 
   private lineIndex?: LineIndex;
 

@@ -1,5 +1,5 @@
 import type { GraphModel } from '../model/graph';
-import { LineIndex } from '../syntax/lineIndex';
+import type { LineIndex } from '../syntax/lineIndex';
 import { isDiagnosticCode } from './codes';
 import { CheckContext, type CheckSettings, type RuleFamily } from './context';
 import type { Diagnostic } from './diagnostic';
@@ -26,8 +26,13 @@ export type CrashReporter = (family: string, error: unknown) => void;
  * Runs every rule family over the model, then applies the settings' severities and the file's
  * `# dg-ignore DG305` comments. A family that throws loses only its own diagnostics.
  */
-export function runChecks(model: GraphModel, settings: CheckSettings = {}, onCrash?: CrashReporter): Diagnostic[] {
-  const context = new CheckContext(model, settings);
+export function runChecks(
+  model: GraphModel,
+  settings: CheckSettings = {},
+  onCrash?: CrashReporter,
+  lines?: LineIndex,
+): Diagnostic[] {
+  const context = new CheckContext(model, settings, lines);
   for (const [name, family] of FAMILIES) {
     const before = context.diagnostics.length;
     try {
@@ -38,13 +43,13 @@ export function runChecks(model: GraphModel, settings: CheckSettings = {}, onCra
     }
   }
   const severities = settings.severities ?? {};
-  const suppressed = suppressions(model);
-  const lines = suppressed.size ? new LineIndex(model.syntax.text) : undefined;
+  const suppressed = suppressions(model, context);
+  const lineOf = (offset: number) => context.lines.positionAt(offset).line;
   return context.diagnostics
     .flatMap((d): Diagnostic[] => {
       const override = severities[d.code];
       if (override === 'off') return [];
-      if (lines && isSuppressed(suppressed, lines.positionAt(d.span.start).line, d.code)) return [];
+      if (suppressed.size && isSuppressed(suppressed, lineOf(d.span.start), d.code)) return [];
       return [override ? { ...d, severity: override } : d];
     })
     .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
@@ -53,11 +58,11 @@ export function runChecks(model: GraphModel, settings: CheckSettings = {}, onCra
 const IGNORE = /\bdg-ignore\b([^\r\n]*)/;
 
 /** Line → codes silenced there (`*` for all); a comment covers its own line and the next. */
-function suppressions(model: GraphModel): Map<number, Set<string>> {
+function suppressions(model: GraphModel, context: CheckContext): Map<number, Set<string>> {
   const result = new Map<number, Set<string>>();
   const comments = model.syntax.comments.filter((c) => IGNORE.test(c.text));
   if (!comments.length) return result;
-  const lines = new LineIndex(model.syntax.text);
+  const lines = context.lines;
   for (const comment of comments) {
     const listed = (IGNORE.exec(comment.text)?.[1] ?? '').match(/DG\d{3}/g)?.filter(isDiagnosticCode) ?? [];
     const codes = listed.length ? listed : ['*'];

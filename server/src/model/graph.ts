@@ -258,8 +258,10 @@ function boolAttr(block: BlockSyntax, name: string): boolean | undefined {
 }
 
 function tableRef(block: BlockSyntax): TableRef | undefined {
-  const attr = stringAttr(block, 'table_ref');
-  return attr && { ...attr, parts: splitTableRef(attr.value) };
+  const attr = attribute(block, 'table_ref');
+  if (attr?.value?.kind !== 'string') return undefined;
+  const value = attr.value.value;
+  return { value, span: attr.value.contentSpan, attribute: attr, string: attr.value, parts: splitTableRef(value) };
 }
 
 /** `a.b.c` → `[a, b, c]`, splitting from the right so a project id may contain dots. */
@@ -270,28 +272,37 @@ export function splitTableRef(ref: string): string[] {
 }
 
 function joinAttr(block: BlockSyntax, name: string): JoinAttr | undefined {
-  const attr = stringAttr(block, name);
-  return attr && { ...attr, expression: parseJoin(attr.value) };
+  const attr = attribute(block, name);
+  if (attr?.value?.kind !== 'string') return undefined;
+  const value = attr.value.value;
+  return { value, span: attr.value.contentSpan, attribute: attr, string: attr.value, expression: parseJoin(value) };
 }
 
 function resolve(model: GraphModel): void {
-  const byName = new Map<string, EntityModel[]>();
-  const byTable = new Map<string, EntityModel[]>();
+  // Entities by lower-cased name and table: only built when a join prefix is not a slug (legacy).
+  let indexes: { byName: Map<string, EntityModel[]>; byTable: Map<string, EntityModel[]> } | undefined;
   const push = (map: Map<string, EntityModel[]>, key: string, entity: EntityModel) => {
     const list = map.get(key);
     if (list) list.push(entity);
     else map.set(key, [entity]);
   };
-  for (const entity of model.entities) {
-    if (entity.name) push(byName, entity.name.value.toLowerCase(), entity);
-    if (entity.tableRef) {
-      push(byTable, entity.tableRef.value.toLowerCase(), entity);
-      const table = entity.tableRef.parts[entity.tableRef.parts.length - 1];
-      if (table && entity.tableRef.parts.length > 1) push(byTable, table.toLowerCase(), entity);
+  const legacyIndexes = () => {
+    const byName = new Map<string, EntityModel[]>();
+    const byTable = new Map<string, EntityModel[]>();
+    for (const entity of model.entities) {
+      if (entity.name) push(byName, entity.name.value.toLowerCase(), entity);
+      if (entity.tableRef) {
+        push(byTable, entity.tableRef.value.toLowerCase(), entity);
+        const table = entity.tableRef.parts[entity.tableRef.parts.length - 1];
+        if (table && entity.tableRef.parts.length > 1) push(byTable, table.toLowerCase(), entity);
+      }
     }
-  }
+    return { byName, byTable };
+  };
   const bySlug = (slug: string) => model.entitiesBySlug.get(slug)?.[0];
   const legacy = (text: string): Pick<EntityReference, 'target' | 'via'> => {
+    indexes ??= legacyIndexes();
+    const { byName, byTable } = indexes;
     const key = text.toLowerCase();
     const named = byName.get(key);
     if (named?.length === 1) return { target: named[0], via: 'name' };

@@ -93,8 +93,9 @@ export class SyntaxDocument {
           newEndPosition: toPoint(endOfInsertion(startPosition, change.text)),
         }),
       );
-      text = text.slice(0, start) + change.text + text.slice(oldEnd);
-      lines = undefined;
+      const next = text.slice(0, start) + change.text + text.slice(oldEnd);
+      lines = lines.edited(next, start, oldEnd, start + change.text.length);
+      text = next;
       edits.push({ start, oldEnd, newEnd: start + change.text.length });
     }
     if (text.length > MAX_PARSED_LENGTH) {

@@ -13,7 +13,14 @@ export interface Range {
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {
@@ -23,6 +30,42 @@ export class LineIndex {
         this.lineStarts.push(i + 1);
       }
     }
+  }
+
+  /**
+   * The index of `text` (this text with `[start, oldEnd)` replaced, the replacement ending at
+   * `newEnd`), derived from this one without scanning the unchanged text.
+   */
+  edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const straddles = (s: string, at: number) => s[at - 1] === '\r' && s[at] === '\n';
+    // A CRLF split or joined at an edge of the edit: count from scratch.
+    if (straddles(text, start) || straddles(text, newEnd) || straddles(this.text, start) || straddles(this.text, oldEnd)) {
+      return new LineIndex(text);
+    }
+    const delta = newEnd - oldEnd;
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! <= start) low = mid + 1;
+      else high = mid;
+    }
+    const before = low;
+    let after = before;
+    while (after < starts.length && starts[after]! <= oldEnd) after++;
+    const inserted: number[] = [];
+    for (let i = start; i < newEnd; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 13) {
+        if (text.charCodeAt(i + 1) === 10 && i + 1 < newEnd) i++;
+        inserted.push(i + 1);
+      } else if (ch === 10) inserted.push(i + 1);
+    }
+    const result = starts.slice(0, before);
+    for (const s of inserted) result.push(s);
+    for (let i = after; i < starts.length; i++) result.push(starts[i]! + delta);
+    return new LineIndex(text, result);
   }
 
   get lineCount(): number {
