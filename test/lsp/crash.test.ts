@@ -76,6 +76,27 @@ describe('crashes inside the server', () => {
     expect((await client.diagnosticsOf(uri, 4)).diagnostics.map((d) => d.code)).toContain('DG004');
   });
 
+  it('while the analysis crashes, requests answer null (or from the syntax alone) and nothing is re-analyzed per request', async () => {
+    const uri = nextUri('model-requests');
+    mode.crash = 'model';
+    await client.open(uri, VALID, 1);
+    expect((await client.diagnosticsOf(uri, 1)).diagnostics).toEqual([]);
+    const position = { line: 4, character: 20 };
+    expect(await client.hover(uri, position)).toBeNull();
+    expect(await client.completion(uri, position)).toBeNull();
+    expect(await client.semanticTokens(uri)).toEqual({ data: [] });
+    // Outline and folding read the syntax only.
+    expect(((await client.documentSymbols(uri)) ?? []).map((s) => s.name)).toEqual(['account', 'profile', 'accounts']);
+    expect((await client.foldingRanges(uri))!.length).toBeGreaterThan(0);
+    // One publication for the version: the requests did not re-run (and re-publish) the analysis.
+    await client.roundTrip();
+    expect(client.published.filter((p) => p.uri === uri)).toHaveLength(1);
+    mode.crash = 'none';
+    await client.change(uri, 2, [{ text: VALID }]);
+    expect((await client.diagnosticsOf(uri, 2)).diagnostics).toEqual([]);
+    expect(await client.hover(uri, position)).not.toBeNull();
+  });
+
   it('a malformed notification is logged and the document keeps working', async () => {
     const uri = nextUri('malformed');
     await client.open(uri, VALID, 1);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSeverity, TextDocumentSyncKind, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { ensureBuilt, LspClient, rangeAt, serverBin } from '../support/lspClient';
+import { ensureBuilt, LspClient, rangeAt, serverBin, VSCODE_CAPABILITIES } from '../support/lspClient';
 import { repoRoot } from '../support/wasm';
 import { NON_ASCII, UNQUOTED, UNTERMINATED, VALID } from './texts';
 
@@ -49,11 +49,40 @@ describe('language server', () => {
     client = await startClient({ settings: {} });
   });
 
-  it('advertises incremental sync and nothing it does not implement', () => {
-    expect(client.initializeResult.capabilities).toEqual({
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-    });
+  /** What every client is offered (rename and code action options depend on the client). */
+  const FEATURES = {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    completionProvider: { triggerCharacters: ['"', '.'] },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    documentSymbolProvider: true,
+    workspaceSymbolProvider: true,
+    foldingRangeProvider: true,
+    selectionRangeProvider: true,
+    semanticTokensProvider: {
+      legend: {
+        tokenTypes: ['keyword', 'class', 'interface', 'property', 'variable', 'string'],
+        tokenModifiers: ['declaration', 'deprecated'],
+      },
+      full: true,
+      range: true,
+    },
+  };
+
+  it('advertises incremental sync and the features it implements, nothing else', () => {
+    expect(client.initializeResult.capabilities).toEqual({ ...FEATURES, renameProvider: true, codeActionProvider: true });
     expect(client.initializeResult.serverInfo).toEqual({ name: 'dg-language-server', version: packageVersion });
+  });
+
+  it('offers prepareRename and the code action kinds to a client that supports them (VS Code)', async () => {
+    const vscode = await startClient({ settings: {}, capabilities: VSCODE_CAPABILITIES });
+    expect(vscode.initializeResult.capabilities).toEqual({
+      ...FEATURES,
+      renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.dg'] },
+    });
   });
 
   it('publishes no diagnostics for a valid document, with its version', async () => {

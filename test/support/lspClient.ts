@@ -13,9 +13,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
+  CompletionRequest,
   ConfigurationRequest,
+  DefinitionRequest,
+  DocumentHighlightRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  SelectionRangeRequest,
+  SemanticTokensRangeRequest,
+  SemanticTokensRequest,
+  WorkspaceSymbolRequest,
   createMessageConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -31,7 +46,10 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type CodeActionContext,
   type InitializeResult,
+  type Position,
+  type RequestType,
   type LogMessageParams,
   type MessageConnection,
   type PublishDiagnosticsParams,
@@ -99,7 +117,109 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra `node` options for the spawned server, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']`. */
   nodeArgs?: string[];
+  /** Absolute paths of the workspace folders (sent as `workspaceFolders` and `rootUri`); none by default. */
+  workspaceFolders?: string[];
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * The capabilities VS Code (1.9x, vscode-languageclient 9) sends for the features the server
+ * implements, trimmed to those. Pass as `capabilities` to talk to the server as VS Code does.
+ */
+export const VSCODE_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    applyEdit: true,
+    workspaceEdit: {
+      documentChanges: true,
+      resourceOperations: ['create', 'rename', 'delete'],
+      failureHandling: 'textOnlyTransactional',
+      normalizesLineEndings: true,
+      changeAnnotationSupport: { groupsOnLabel: true },
+    },
+    symbol: {
+      dynamicRegistration: true,
+      symbolKind: { valueSet: range(1, 26) as never[] },
+      tagSupport: { valueSet: [1] },
+      resolveSupport: { properties: ['location.range'] },
+    },
+    workspaceFolders: true,
+    semanticTokens: { refreshSupport: true },
+  },
+  textDocument: {
+    completion: {
+      dynamicRegistration: true,
+      contextSupport: true,
+      completionItem: {
+        snippetSupport: true,
+        commitCharactersSupport: true,
+        documentationFormat: ['markdown', 'plaintext'],
+        deprecatedSupport: true,
+        preselectSupport: true,
+        tagSupport: { valueSet: [1] },
+        insertReplaceSupport: true,
+        resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+        insertTextModeSupport: { valueSet: [1, 2] },
+        labelDetailsSupport: true,
+      },
+      insertTextMode: 2,
+      completionItemKind: { valueSet: range(1, 25) as never[] },
+      completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+    },
+    hover: { dynamicRegistration: true, contentFormat: ['markdown', 'plaintext'] },
+    definition: { dynamicRegistration: true, linkSupport: true },
+    references: { dynamicRegistration: true },
+    documentHighlight: { dynamicRegistration: true },
+    documentSymbol: {
+      dynamicRegistration: true,
+      symbolKind: { valueSet: range(1, 26) as never[] },
+      hierarchicalDocumentSymbolSupport: true,
+      tagSupport: { valueSet: [1] },
+      labelSupport: true,
+    },
+    codeAction: {
+      dynamicRegistration: true,
+      isPreferredSupport: true,
+      disabledSupport: true,
+      dataSupport: true,
+      resolveSupport: { properties: ['edit'] },
+      codeActionLiteralSupport: {
+        codeActionKind: {
+          valueSet: ['', 'quickfix', 'refactor', 'refactor.extract', 'refactor.inline', 'refactor.rewrite', 'source', 'source.organizeImports'],
+        },
+      },
+      honorsChangeAnnotations: true,
+    },
+    rename: { dynamicRegistration: true, prepareSupport: true, prepareSupportDefaultBehavior: 1, honorsChangeAnnotations: true },
+    foldingRange: {
+      dynamicRegistration: true,
+      rangeLimit: 5000,
+      lineFoldingOnly: true,
+      foldingRangeKind: { valueSet: ['comment', 'imports', 'region'] },
+      foldingRange: { collapsedText: false },
+    },
+    selectionRange: { dynamicRegistration: true },
+    semanticTokens: {
+      dynamicRegistration: true,
+      tokenTypes: [
+        'namespace', 'type', 'class', 'enum', 'interface', 'struct', 'typeParameter', 'parameter', 'variable', 'property',
+        'enumMember', 'event', 'function', 'method', 'macro', 'keyword', 'modifier', 'comment', 'string', 'number',
+        'regexp', 'operator', 'decorator',
+      ],
+      tokenModifiers: [
+        'declaration', 'definition', 'readonly', 'static', 'deprecated', 'abstract', 'async', 'modification',
+        'documentation', 'defaultLibrary',
+      ],
+      formats: ['relative'],
+      requests: { range: true, full: { delta: true } },
+      multilineTokenSupport: false,
+      overlappingTokenSupport: false,
+      serverCancelSupport: true,
+      augmentsSyntaxTokens: true,
+    },
+  },
+  general: { positionEncodings: ['utf-16'] },
+};
 
 const DEFAULT_CAPABILITIES = (configuration: boolean): ClientCapabilities => ({
   workspace: { configuration, didChangeConfiguration: { dynamicRegistration: configuration } },
@@ -194,8 +314,14 @@ export class LspClient {
     connection.listen();
     const configuration = 'settings' in options && options.settings !== undefined;
     const capabilities = merge(DEFAULT_CAPABILITIES(configuration), options.capabilities ?? {});
+    const folders = (options.workspaceFolders ?? []).map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) }));
     client.initializeResult = await client.within(
-      connection.sendRequest(InitializeRequest.type, { processId, rootUri: null, capabilities, workspaceFolders: null }),
+      connection.sendRequest(InitializeRequest.type, {
+        processId,
+        rootUri: folders[0]?.uri ?? null,
+        capabilities,
+        workspaceFolders: folders.length ? folders : null,
+      }),
       'initialize',
     );
     await connection.sendNotification(InitializedNotification.type, {});
@@ -281,6 +407,67 @@ export class LspClient {
     );
   }
 
+  /** Sends a request and waits for its answer (or rejects after the timeout); a `ResponseError` rejects. */
+  request<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R> {
+    return this.within(this.connection.sendRequest(type, params as never), type.method);
+  }
+
+  completion(uri: string, position: Position) {
+    return this.request(CompletionRequest.type, { textDocument: { uri }, position });
+  }
+
+  hover(uri: string, position: Position) {
+    return this.request(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  definition(uri: string, position: Position) {
+    return this.request(DefinitionRequest.type, { textDocument: { uri }, position });
+  }
+
+  references(uri: string, position: Position, includeDeclaration = true) {
+    return this.request(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration } });
+  }
+
+  highlights(uri: string, position: Position) {
+    return this.request(DocumentHighlightRequest.type, { textDocument: { uri }, position });
+  }
+
+  prepareRename(uri: string, position: Position) {
+    return this.request(PrepareRenameRequest.type, { textDocument: { uri }, position });
+  }
+
+  rename(uri: string, position: Position, newName: string) {
+    return this.request(RenameRequest.type, { textDocument: { uri }, position, newName });
+  }
+
+  documentSymbols(uri: string) {
+    return this.request(DocumentSymbolRequest.type, { textDocument: { uri } });
+  }
+
+  workspaceSymbols(query: string) {
+    return this.request(WorkspaceSymbolRequest.type, { query });
+  }
+
+  foldingRanges(uri: string) {
+    return this.request(FoldingRangeRequest.type, { textDocument: { uri } });
+  }
+
+  selectionRanges(uri: string, positions: Position[]) {
+    return this.request(SelectionRangeRequest.type, { textDocument: { uri }, positions });
+  }
+
+  semanticTokens(uri: string) {
+    return this.request(SemanticTokensRequest.type, { textDocument: { uri } });
+  }
+
+  semanticTokensRange(uri: string, range: Range) {
+    return this.request(SemanticTokensRangeRequest.type, { textDocument: { uri }, range });
+  }
+
+  codeActions(uri: string, range: Range, context: CodeActionContext = { diagnostics: [] }) {
+    return this.request(CodeActionRequest.type, { textDocument: { uri }, range, context });
+  }
+
   /** True while the server process runs. */
   get alive(): boolean {
     return this.exitCode === undefined;
@@ -342,6 +529,29 @@ export function positionAt(text: string, offset: number): { line: number; charac
     }
   }
   return { line, character: offset - lineStart };
+}
+
+/** The offset of an LSP position in `text` (UTF-16, any line break), clamped to the line as servers do. */
+export function offsetAt(text: string, position: { line: number; character: number }): number {
+  let line = 0;
+  let start = 0;
+  while (line < position.line) {
+    const next = text.slice(start).search(/\r\n|\r|\n/);
+    if (next < 0) return text.length;
+    start += next + (text.startsWith('\r\n', start + next) ? 2 : 1);
+    line++;
+  }
+  const rest = text.slice(start).search(/\r|\n/);
+  const end = rest < 0 ? text.length : start + rest;
+  return Math.min(start + position.character, end);
+}
+
+/** `text` after LSP text edits (non-overlapping, ranges in `text`). */
+export function applyEdits(text: string, edits: readonly { range: Range; newText: string }[]): string {
+  const sorted = edits
+    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  return sorted.reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
 }
 
 function merge<T>(base: T, extra: unknown): T {

@@ -1,7 +1,6 @@
 import {
   DidChangeConfigurationNotification,
   ResponseError,
-  TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
   type Diagnostic as LspDiagnostic,
@@ -9,6 +8,7 @@ import {
   type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
   type InitializeError,
+  type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import {
@@ -18,13 +18,18 @@ import {
   type DataCallback,
   type Disposable,
 } from 'vscode-languageserver/node';
+import { resolve } from 'node:path';
 import { analyze } from '../checks/analyze';
 import type { CheckSettings } from '../checks/index';
+import type { SyntaxDocument } from '../syntax/document';
 import type { DgParser } from '../syntax/parser';
+import { clientSupport, serverCapabilities, type ClientSupport } from './capabilities';
 import { diagnosticSupport, toLspDiagnostics, type DiagnosticSupport } from './convert';
 import { DocumentStore, type OpenDocument } from './documents';
+import { registerFeatures, type CurrentDocument } from './features';
 import { documentUri, PendingDocumentMessages } from './pending';
 import { readSettings, SETTINGS_SECTION } from './settings';
+import { fileUriToPath, WorkspaceFiles } from './workspaceFiles';
 
 export interface ServerOptions {
   /** Reported in `serverInfo`. */
@@ -50,9 +55,10 @@ const SKIPPED_CHECK_FALLBACK_MS = 250;
 
 /**
  * Wires the language server onto `connection`: document sync (incremental), diagnostics pushed with
- * `textDocument/publishDiagnostics` (with the document version), and the `dataGraph` settings.
- * Each version is parsed incrementally and checked synchronously in its own handler, so a published set
- * always matches the version it names.
+ * `textDocument/publishDiagnostics` (with the document version), the `dataGraph` settings, and the
+ * editor features (features.ts). Each version is parsed incrementally and checked synchronously in its
+ * own handler, so a published set always matches the version it names; requests answer from the
+ * analysis of the document's current version (analyzing it first when its check was skipped).
  */
 export function startServer(connection: Connection, options: ServerOptions): DgServer {
   const log = new OnceLog(connection);
@@ -60,11 +66,15 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   let store: DocumentStore | undefined;
   let capabilities: ClientCapabilities = {};
   let support: DiagnosticSupport = { relatedInformation: false, tags: new Set() };
+  let features: ClientSupport = clientSupport({});
+  let workspace: WorkspaceFiles | undefined;
   let pullConfiguration = false;
   let settings: CheckSettings = {};
   let settingsReady = false;
   let settingsGeneration = 0;
   let shutdownReceived = false;
+  /** Versions (by their syntax) whose analysis threw. */
+  const failedAnalyses = new WeakSet<SyntaxDocument>();
 
   const reportCrash = (family: string, error: unknown) =>
     log.error(
@@ -92,9 +102,11 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     try {
       const analysis = analyze(document.syntax, settings, reportCrash);
       document.analysis = analysis;
+      failedAnalyses.delete(document.syntax);
       diagnostics = toLspDiagnostics(analysis.diagnostics, () => document.syntax.lineIndex, document.uri, support);
     } catch (error) {
       // Never leave the previous version's diagnostics up: publish none for this one.
+      failedAnalyses.add(document.syntax);
       log.error(`analyze:${messageOf(error)}`, `dg: checking ${document.uri} failed: ${describe(error)}`);
     }
     send(document.uri, diagnostics, document.version);
@@ -105,6 +117,27 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
         `dg: checking ${document.uri} (${document.syntax.text.length} characters) took ${Math.round(elapsed)} ms (logged once per document)`,
       );
     }
+  }
+
+  /** `uri` at its current version with that version's analysis (run now if its check was skipped or is yet to come). */
+  function current(uri: string): CurrentDocument | undefined {
+    const document = store?.get(uri);
+    if (!document || shutdownReceived) return undefined;
+    // A version whose analysis crashed is not re-analyzed for every request (a settings change retries).
+    if (!document.analysis && !failedAnalyses.has(document.syntax)) {
+      if (settingsReady) {
+        publish(document); // analyzes this version and publishes its diagnostics
+      } else {
+        // Settings are on their way: answer with the defaults; the check once they arrive re-analyzes.
+        try {
+          document.analysis = analyze(document.syntax, settings, reportCrash);
+        } catch (error) {
+          failedAnalyses.add(document.syntax);
+          log.error(`analyze:${messageOf(error)}`, `dg: checking ${document.uri} failed: ${describe(error)}`);
+        }
+      }
+    }
+    return { document, lines: document.syntax.lineIndex, analysis: document.analysis };
   }
 
   function send(uri: string, diagnostics: LspDiagnostic[], version?: number): void {
@@ -166,6 +199,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onInitialize(async (params): Promise<InitializeResult | ResponseError<InitializeError>> => {
     capabilities = params.capabilities ?? {};
     support = diagnosticSupport(capabilities);
+    features = clientSupport(capabilities);
     pullConfiguration = capabilities.workspace?.configuration === true;
     let parser: DgParser;
     try {
@@ -178,16 +212,19 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
       log.error(`update:${messageOf(error)}`, `dg: incremental update of ${uri} failed, re-parsed in full: ${describe(error)}`),
     );
     if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
+    const folders = workspaceFolderPaths(params);
+    if (folders.length > 0) {
+      workspace = new WorkspaceFiles(folders, { parser, warn: (key, message) => log.warn(key, message) });
+    }
     return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      },
+      capabilities: serverCapabilities(capabilities),
       serverInfo: { name: 'dg-language-server', version: options.version },
     };
   });
 
   connection.onInitialized(
     guarded('initialized', () => {
+      void workspace?.scan();
       if (!pullConfiguration) return;
       if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         connection.client
@@ -215,6 +252,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onDidOpenTextDocument(
     documentHandler('didOpen', (params: DidOpenTextDocumentParams, uri, documents) => {
       const { languageId, version, text } = params.textDocument;
+      workspace?.noteOpened(uri);
       check(documents.open(uri, String(languageId), version, typeof text === 'string' ? text : ''));
     }),
   );
@@ -237,8 +275,19 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     }),
   );
 
+  registerFeatures(connection, {
+    support: () => features,
+    diagnosticSupport: () => support,
+    settings: () => settings,
+    current,
+    openUris: () => store?.all().map((d) => d.uri) ?? [],
+    workspace: () => (shutdownReceived ? undefined : workspace),
+    logError: (key, message) => log.error(key, message),
+  });
+
   connection.onShutdown(() => {
     shutdownReceived = true;
+    workspace?.stop();
     store?.clear();
   });
 
@@ -248,6 +297,17 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     },
     logError: (key, message) => log.error(key, message),
   };
+}
+
+/** The file system paths of the workspace folders (or the root, from clients that send no folders). */
+function workspaceFolderPaths(params: InitializeParams): string[] {
+  const folders: unknown[] = Array.isArray(params.workspaceFolders) ? params.workspaceFolders : [];
+  const uris = folders.length
+    ? folders.map((f) => (f as { uri?: unknown } | null)?.uri)
+    : [params.rootUri];
+  const paths = uris.map((uri) => (typeof uri === 'string' ? fileUriToPath(uri) : undefined)).filter((p): p is string => p !== undefined);
+  if (paths.length === 0 && typeof params.rootPath === 'string' && params.rootPath) paths.push(resolve(params.rootPath));
+  return [...new Set(paths)];
 }
 
 /**
