@@ -79,7 +79,8 @@ const renderSnippet = (snippet: string) =>
   snippet
     .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
     .replace(/\$\{\d+:([^}]*)\}/g, '$1')
-    .replace(/\$\d+/g, '');
+    .replace(/(?<!\\)\$\d+/g, '')
+    .replace(/\\([$}\\])/g, '$1');
 
 const ENTITIES = `
   entity "account" {
@@ -617,6 +618,14 @@ describe('columns', () => {
       await check(junction(named.replace('right_join_on = "product_sku = product.sku"', 'right_join_on = $0')), {
         labels: ['cart_id', 'id'],
         insert: { id: '"id$0"' },
+      });
+    });
+
+    test('a column name with snippet syntax ($, }, \\) is escaped in the snippet', async () => {
+      const dollar = named.replace('= cart_id"', '= CART$ID"').replace('right_join_on = "product_sku = product.sku"', 'right_join_on = $0');
+      await check(junction(dollar), {
+        insert: { CART$ID: '"CART\\$ID$0"' },
+        applied: { CART$ID: junction(dollar.replace('right_join_on = $0', 'right_join_on = "CART$ID"')).replace('$0', '') },
       });
     });
 

@@ -248,7 +248,7 @@ function entityItems(model: GraphModel, site: ValueLikeSite, replace: Span, firs
       kind: 'entity',
       detail: e.detail,
       documentation: e.documentation,
-      insertText: inString ? e.slug : openEnded ? `"${e.slug}$0"` : `"${e.slug}"`,
+      insertText: inString ? e.slug : openEnded ? `"${escapeSnippet(e.slug)}$0"` : `"${e.slug}"`,
       isSnippet: !inString && openEnded,
       replace,
     };
@@ -259,6 +259,11 @@ function entityItems(model: GraphModel, site: ValueLikeSite, replace: Span, firs
   for (const e of entities) if (firstSlugs.has(e.slug)) items.push(item(e));
   for (const e of entities) if (!firstSlugs.has(e.slug)) items.push(item(e));
   return items;
+}
+
+/** Text that stands for itself inside a snippet (`$`, `}` and `\\` are snippet syntax). */
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, '\\$&');
 }
 
 function columnItems(
@@ -274,7 +279,7 @@ function columnItems(
     kind: 'column' as const,
     detail: [column.type, column.nullable === false ? 'not null' : undefined, table].filter(Boolean).join(' · ') || undefined,
     documentation: [table ? `Column of \`${table}\`.` : undefined, column.doc].filter(Boolean).join('\n\n') || undefined,
-    insertText: site.kind === 'string' ? column.name : openEnded ? `"${column.name}$0"` : `"${column.name}"`,
+    insertText: site.kind === 'string' ? column.name : openEnded ? `"${escapeSnippet(column.name)}$0"` : `"${column.name}"`,
     isSnippet: site.kind !== 'string' && openEnded,
     replace,
     ...(site.kind === 'value' ? { filterText: column.name } : {}),
