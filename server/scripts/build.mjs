@@ -1,5 +1,6 @@
 // Bundles the CLI and the language server with esbuild into server/out/, next to the two .wasm
-// files they load (web-tree-sitter's runtime and the dg grammar), so the bundle runs anywhere.
+// files they load (web-tree-sitter's runtime and the dg grammar), so the bundle runs anywhere; and the
+// VS Code extension (the language client) into client/out/extension.js.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,5 +30,18 @@ await build({
   // a CJS bundle leaves undefined: give it the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
+// The extension host provides `vscode`; everything else (vscode-languageclient) is bundled in.
+await build({
+  entryPoints: { extension: join(root, 'client', 'src', 'extension.ts') },
+  outdir: join(root, 'client', 'out'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode'],
   logLevel: 'warning',
 });

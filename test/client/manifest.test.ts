@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readSettings } from '../../server/src/lsp/settings';
+import { repoRoot } from '../support/wasm';
+
+// The extension manifest (package.json), the language configuration and the client bundle agree with
+// each other and with the server, without starting VS Code (the end-to-end tests do that).
+
+const readJson = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), 'utf8'));
+
+interface Manifest {
+  main: string;
+  engines: { vscode: string };
+  activationEvents: string[];
+  devDependencies: Record<string, string>;
+  contributes: {
+    languages: { id: string; extensions: string[]; configuration: string }[];
+    grammars: { language: string; scopeName: string; path: string }[];
+    commands: { command: string; title: string }[];
+    configuration: { properties: Record<string, Record<string, unknown>> };
+  };
+}
+
+const pkg = readJson('package.json') as Manifest;
+const relative = (path: string) => path.replace(/^\.\//, '');
+
+/** `^1.91.0` → [1, 91, 0]. */
+const versionOf = (range: string) => range.replace(/^[\^~>=]+/, '').split('.').map(Number);
+const atLeast = (a: number[], b: number[]) => {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+};
+
+describe('extension manifest', () => {
+  it('activates on dg documents and points at files that exist', () => {
+    expect(pkg.activationEvents).toContain('onLanguage:dg');
+    expect(pkg.main).toBe('./client/out/extension.js');
+    const [language] = pkg.contributes.languages;
+    expect(language).toMatchObject({ id: 'dg', extensions: ['.dg'], configuration: './client/language-configuration.json' });
+    expect(existsSync(join(repoRoot, relative(language!.configuration)))).toBe(true);
+    const [grammar] = pkg.contributes.grammars;
+    expect(readJson(relative(grammar!.path)).scopeName).toBe(grammar!.scopeName);
+  });
+
+  it('declares a VS Code version the language client runs on, and types no newer than it', () => {
+    const client = readJson('node_modules/vscode-languageclient/package.json') as { engines: { vscode: string } };
+    expect(atLeast(versionOf(pkg.engines.vscode), versionOf(client.engines.vscode))).toBe(true);
+    // vsce refuses @types/vscode newer than engines.vscode.
+    expect(atLeast(versionOf(pkg.engines.vscode), versionOf(pkg.devDependencies['@types/vscode']!))).toBe(true);
+  });
+
+  it('registers every contributed command in the client', () => {
+    const source = readFileSync(join(repoRoot, 'client', 'src', 'extension.ts'), 'utf8');
+    const ids = pkg.contributes.commands.map((c) => c.command);
+    expect(ids.sort()).toEqual(['dataGraph.restartServer', 'dataGraph.showOutput']);
+    for (const { command, title } of pkg.contributes.commands) {
+      expect(source).toContain(`'${command}'`);
+      expect(title).not.toBe('');
+    }
+  });
+
+  it('documents settings the server accepts', () => {
+    const properties = pkg.contributes.configuration.properties;
+    expect(Object.keys(properties).sort()).toEqual(['dataGraph.identityTypes', 'dataGraph.severities', 'dataGraph.trace.server']);
+    for (const property of Object.values(properties)) expect(property['markdownDescription'] ?? property['description']).toBeTruthy();
+
+    const severity = Object.values(properties['dataGraph.severities']!['patternProperties'] as Record<string, { enum: string[] }>)[0]!;
+    for (const level of severity.enum) {
+      expect(readSettings({ severities: { DG112: level } })).toEqual({ settings: { severities: { DG112: level } }, problems: [] });
+    }
+    expect(readSettings({ identityTypes: ['crm_id'] }).problems).toEqual([]);
+    expect(properties['dataGraph.trace.server']!['enum']).toEqual(['off', 'messages', 'verbose']);
+  });
+});
+
+describe('language configuration', () => {
+  const config = readJson('client/language-configuration.json') as {
+    comments: { lineComment: string; blockComment: [string, string] };
+    wordPattern: string;
+    indentationRules: { increaseIndentPattern: string; decreaseIndentPattern: string };
+    folding: { markers: { start: string; end: string } };
+    autoClosingPairs: { open: string; close: string; notIn?: string[] }[];
+  };
+
+  it('uses # line comments and /* */ block comments', () => {
+    expect(config.comments).toEqual({ lineComment: '#', blockComment: ['/*', '*/'] });
+  });
+
+  it('keeps slugs and column names one word', () => {
+    const words = 'related_entity = "cart-entity" join_on = "account-entity.id = cart-entity.account_id"'.match(
+      new RegExp(config.wordPattern, 'g'),
+    );
+    expect(words).toEqual(['related_entity', 'cart-entity', 'join_on', 'account-entity', 'id', 'cart-entity', 'account_id']);
+  });
+
+  it('indents after an opening brace and outdents on a closing one', () => {
+    const increase = new RegExp(config.indentationRules.increaseIndentPattern);
+    const decrease = new RegExp(config.indentationRules.decreaseIndentPattern);
+    for (const line of ['data_graph {', '  entity "cart-entity" {', '  profile {  # the profile', '  relationship "a" { // x']) {
+      expect(increase.test(line), line).toBe(true);
+    }
+    for (const line of ['  name = "a {"', '  # entity "x" {', '  external_id { type = "email" }', '  }']) {
+      expect(increase.test(line), line).toBe(false);
+    }
+    expect(decrease.test('  }')).toBe(true);
+    expect(decrease.test('  name = "}"')).toBe(false);
+  });
+
+  it('folds # region / # endregion markers', () => {
+    const start = new RegExp(config.folding.markers.start);
+    const end = new RegExp(config.folding.markers.end);
+    expect(['# region Entities', '  #region', '  // region x'].every((l) => start.test(l))).toBe(true);
+    expect(['# endregion', '  #endregion'].every((l) => end.test(l))).toBe(true);
+    expect(start.test('# regional sales')).toBe(false);
+    expect(start.test('# endregion')).toBe(false);
+  });
+
+  it('auto-closes quotes outside strings and comments only', () => {
+    expect(config.autoClosingPairs.find((p) => p.open === '"')).toEqual({ open: '"', close: '"', notIn: ['string', 'comment'] });
+  });
+});
+
+describe('client bundle', () => {
+  const bundle = join(repoRoot, 'client', 'out', 'extension.js');
+  beforeAll(() => {
+    if (!existsSync(bundle)) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
+  }, 120_000);
+
+  it('requires nothing but vscode and Node built-ins at run time', () => {
+    const text = readFileSync(bundle, 'utf8');
+    const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!));
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    expect([...required].filter((m) => m !== 'vscode' && !builtins.has(m))).toEqual([]);
+    expect(required.has('vscode')).toBe(true);
+  });
+});
