@@ -3,12 +3,25 @@
  * (parser, `dg check`, LSP latency, completion, …) measures, then calls `section(title, rows)`.
  */
 
+import { PerformanceObserver } from 'node:perf_hooks';
+
 export type Cell = string | number;
 export type Row = Record<string, Cell>;
 
 /** Prints `rows` as an aligned table under `title`; columns are the keys of the first row, numbers right-aligned. */
 export function section(title: string, rows: Row[], note?: string): void {
   console.log(`\n## ${title}\n`);
+  table(rows, note);
+}
+
+/** A further table in the current section, under a smaller heading. */
+export function subsection(title: string, rows: Row[], note?: string): void {
+  console.log(`\n### ${title}\n`);
+  table(rows, note);
+}
+
+/** Prints `rows` as an aligned table; columns are the keys of the first row, numbers right-aligned. */
+export function table(rows: Row[], note?: string): void {
   if (rows.length === 0) {
     console.log('  (no rows)');
     return;
@@ -25,6 +38,11 @@ export function section(title: string, rows: Row[], note?: string): void {
   if (note) console.log(`\n${note}`);
 }
 
+/** The met/missed cell of a row with a target: `met`, or `MISSED` so that it stands out. */
+export function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
+}
+
 /** Prints a failure so it cannot be missed, and makes the process exit non-zero. */
 export function fail(message: string): void {
   const bar = '!'.repeat(78);
@@ -36,6 +54,12 @@ export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** The `p`-th percentile (0 < p ≤ 1) by nearest rank: the smallest sample with at least p of them at or below it. */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
 }
 
 /** Milliseconds taken by `fn`. */
@@ -68,4 +92,37 @@ export function fmtBytes(bytes: number): string {
 /** Throughput in MiB/s for `bytes` processed in `ms`. */
 export function fmtRate(bytes: number, ms: number): string {
   return `${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(1)}`;
+}
+
+/** A span of time on the `performance.now()` clock. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/**
+ * Records this process's garbage collections (start and end, `performance.now()` clock), to tell slow
+ * samples caused by a GC pause from slow code. Entries arrive asynchronously: read them with `stop()`.
+ */
+export class GcWatch {
+  private readonly pauses: Interval[] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Stops recording; the pauses seen (after letting queued entries arrive). */
+  async stop(): Promise<Interval[]> {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    this.observer.disconnect();
+    return this.pauses;
+  }
+}
+
+/** How many of `samples` overlap one of `pauses`. */
+export function overlapping(samples: readonly Interval[], pauses: readonly Interval[]): number {
+  return samples.filter((s) => pauses.some((p) => p.start < s.end && s.start < p.end)).length;
 }

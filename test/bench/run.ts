@@ -1,50 +1,40 @@
 /**
  * `npm run bench`: performance numbers for dg. Not a test: it prints tables (see report.ts) and exits
- * non-zero only when something is wrong (e.g. a generated graph does not parse cleanly).
+ * non-zero only when something is wrong (e.g. a generated graph does not parse cleanly, the build
+ * fails, a request answers nothing). Sections with a target print it and whether it was met.
  *
- * Sections, each one function taking the shared generated graphs:
- *   - parserSection: full parse (native and wasm) and incremental re-parse after a one-character edit.
- * Add more (dg check, LSP latency, completion) the same way and call them from main().
- * Keep the whole run within a minute or two on a 2-core machine.
+ * Sections, each one function taking the shared generated graphs (graphs.ts):
+ *   - parserSection: full parse (native and wasm) and incremental re-parse after a one-character edit;
+ *   - checkSection (check.ts): `dg check` in process by stage against the bare parse, and the CLI as a
+ *     process (the ~1 MiB graph, examples/);
+ *   - lspSection (lsp.ts): keystroke → published diagnostics through the stdio language server;
+ *   - ideSection (ide.ts): completion and hover latency, warm and right after an edit.
+ * Runs `npm run build` first (the CLI and server sections run the bundle). Keep the whole run within
+ * about three minutes on a 2-core machine.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { Edit, type Tree } from 'web-tree-sitter';
-import { generateGraphWithStats, editSite, type GeneratedGraph } from './generate-graph';
+import { checkSection } from './check';
+import { generateBenchGraphs, typingSteps, type BenchGraph } from './graphs';
+import { ideSection } from './ide';
+import { lspSection } from './lsp';
 import { fail, fmtBytes, fmtMs, fmtRate, median, medianMs, section, time, type Row } from './report';
-import { replaceRange } from '../support/edit';
 import { nativeParser, type NativeTree } from '../support/native';
 import { syntaxProblems } from '../support/syntax-problems';
-import { wasmParser } from '../support/wasm';
+import { repoRoot, wasmParser } from '../support/wasm';
 
-export interface BenchGraph extends GeneratedGraph {
-  label: string;
-  /** Full-parse samples per parser. */
-  runs: number;
-  /** Incremental re-parse samples per parser. */
-  incrementalRuns: number;
-}
-
-const SIZES = [
-  { label: '~100 KiB', bytes: 100 * 1024, runs: 25, incrementalRuns: 60 },
-  { label: '~1 MiB', bytes: 1024 * 1024, runs: 9, incrementalRuns: 30 },
-  { label: '~5 MiB', bytes: 5 * 1024 * 1024, runs: 5, incrementalRuns: 20 },
-];
-
-function generate(): BenchGraph[] {
-  return SIZES.map(({ label, bytes, runs, incrementalRuns }) => ({
-    ...generateGraphWithStats({ targetBytes: bytes, seed: 42 }),
-    label,
-    runs,
-    incrementalRuns,
-  }));
-}
-
-/** Typing one letter, then deleting it, alternately, in the middle of a `name` value: a text and its edit per step. */
-function typingSteps(text: string): Array<{ text: string; edit: ReturnType<typeof replaceRange>['edit'] }> {
-  const site = editSite(text);
-  const typed = replaceRange(text, site.index, site.index, 'x');
-  const deleted = replaceRange(typed.text, site.index, site.index + 1, '');
-  return [typed, deleted];
+/** `npm run build` (server/scripts/build.mjs): the bundle the CLI and server sections run. */
+function build(): boolean {
+  const t0 = performance.now();
+  const result = spawnSync(process.execPath, [join(repoRoot, 'server', 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+  if (result.status !== 0) {
+    fail(`the build (node server/scripts/build.mjs) failed with status ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    return false;
+  }
+  console.log(`build: node server/scripts/build.mjs, ${fmtMs(performance.now() - t0)}`);
+  return true;
 }
 
 async function parserSection(graphs: BenchGraph[]): Promise<void> {
@@ -145,19 +135,33 @@ async function parserSection(graphs: BenchGraph[]): Promise<void> {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const graphs = generate();
   const cpu = cpus();
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(
     `dg bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ` +
-      `load average ${loadavg()[0]?.toFixed(2)} (numbers are noisy when it exceeds the core count)`,
+      `load average ${load()} (1/5/15 min; numbers are noisy when it exceeds the core count)`,
   );
+  if (!build()) return;
+  const graphs = generateBenchGraphs();
   console.log(
     'graphs: ' +
       graphs.map((g) => `${g.label}: ${g.stats.entities} entities, ${g.stats.relationships} relationships, max level ${g.stats.maxLevel}`).join('; '),
   );
-  await parserSection(graphs);
-  // Later: await checkSection(graphs); await lspSection(graphs); await completionSection(graphs);
-  console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const sections: Array<[string, (graphs: BenchGraph[]) => Promise<void>]> = [
+    ['parser', parserSection],
+    ['dg check', checkSection],
+    ['language server', lspSection],
+    ['completion and hover', ideSection],
+  ];
+  for (const [name, run] of sections) {
+    try {
+      await run(graphs);
+    } catch (error) {
+      // One broken section does not hide the others' numbers.
+      fail(`the ${name} section threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  console.log(`\nload average at the end ${load()}; total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 main().catch((error: unknown) => {
