@@ -231,6 +231,13 @@ export class Reader {
   private string(): StringValue {
     const c = this.cursor;
     const span = this.span();
+    // Most strings are `"` + plain text + `"`: read them from the text, without visiting children.
+    if (span.end - span.start >= 2 && this.text.charCodeAt(span.end - 1) === 34 /* " */) {
+      const raw = this.text.slice(span.start + 1, span.end - 1);
+      if (!PLAIN_STRING_BREAKERS.test(raw)) {
+        return { kind: 'string', span, value: raw, raw, contentSpan: { start: span.start + 1, end: span.end - 1 }, terminated: true };
+      }
+    }
     let value = '';
     let terminated = false;
     let contentEnd = span.end;
@@ -266,6 +273,9 @@ export class Reader {
     return decoded;
   }
 }
+
+/** Characters that make a string more than quoted plain text: escapes, line breaks, NUL (an error). */
+const PLAIN_STRING_BREAKERS = /["\\\r\n\0]/;
 
 const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
