@@ -23,7 +23,7 @@ import { Layout, garbledBlocks } from './nesting';
  */
 export function checkNames(context: CheckContext): void {
   const garbled = garbledBlocks(context.model.syntax, new Layout(context.lines));
-  const model = {
+  const model = !garbled.size ? context.model : {
     ...context.model,
     entities: context.model.entities.filter((e) => !garbled.has(e.block)),
     relationships: context.model.relationships.filter((r) => !garbled.has(r.block)),

@@ -208,7 +208,14 @@ export class Layout {
   }
 
   sameLine(a: number, b: number): boolean {
-    return this.line(a) === this.line(b);
+    const [from, to] = a <= b ? [a, b] : [b, a];
+    if (to - from > 256) return this.line(a) === this.line(b);
+    const text = this.text;
+    for (let i = from; i < to; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10 || ch === 13) return false;
+    }
+    return true;
   }
 
   /** True when only spaces and tabs precede `offset` on its line. */

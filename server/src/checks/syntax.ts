@@ -50,7 +50,18 @@ export function checkSyntax(context: CheckContext): void {
   };
 
   const visitItems = (items: ItemSyntax[], parent: BlockSyntax | undefined) => {
-    const seen = new Map<string, AttributeSyntax>();
+    // Attributes seen so far in this block, by key (a Map only for large blocks).
+    const seenList: AttributeSyntax[] = [];
+    let seenMap: Map<string, AttributeSyntax> | undefined;
+    const firstWithKey = (key: string): AttributeSyntax | undefined => {
+      if (seenMap) return seenMap.get(key);
+      for (const attribute of seenList) if (attribute.key.text === key) return attribute;
+      return undefined;
+    };
+    const remember = (attribute: AttributeSyntax) => {
+      if (seenMap) seenMap.set(attribute.key.text, attribute);
+      else if (seenList.push(attribute) > 16) seenMap = new Map(seenList.map((a) => [a.key.text, a]));
+    };
     for (const item of items) {
       if (item.kind === 'placeholder') {
         context.report('DG005', item.span, `placeholder "..." ${parent ? `inside ${blockTitle(parent)}` : 'in the file'}: replace it with real content or delete it`, {
@@ -75,13 +86,13 @@ export function checkSyntax(context: CheckContext): void {
           syntaxError(item.span, `missing value for "${item.key.text}"`);
         }
         if (item.value) visitValue(item.value, item);
-        const first = seen.get(item.key.text);
+        const first = firstWithKey(item.key.text);
         if (first) {
           context.report('DG006', item.key.span, `attribute "${item.key.text}" is given twice in ${parent ? blockTitle(parent) : 'the file'}; keep one`, {
             related: [{ span: first.key.span, message: `first "${item.key.text}" here` }],
             fixes: [{ title: `Delete this "${item.key.text}"`, edits: [{ span: item.span, newText: '' }] }],
           });
-        } else seen.set(item.key.text, item);
+        } else remember(item);
       } else {
         checkBlockHeader(context, item);
         visitItems(item.items, item);
@@ -136,23 +147,28 @@ function checkBlockHeader(context: CheckContext, block: BlockSyntax): void {
  */
 function checkUnclosed(context: CheckContext): void {
   const text = context.text;
-  const unclosed: BlockSyntax[] = [];
-  const suspects: { block: BlockSyntax; child: ItemSyntax }[] = [];
-  const visit = (items: ItemSyntax[]) => {
+  const blocks: BlockSyntax[] = [];
+  const collect = (items: ItemSyntax[]) => {
     for (const item of items) {
       if (item.kind !== 'block') continue;
-      if (!item.close) unclosed.push(item);
-      const indent = indentationOf(text, item.span.start);
-      const misplaced = indent !== undefined && item.items.find((child) => {
-        const childIndent = indentationOf(text, child.span.start);
-        return childIndent !== undefined && childIndent <= indent && child.kind === 'block';
-      });
-      if (misplaced) suspects.push({ block: item, child: misplaced });
-      visit(item.items);
+      blocks.push(item);
+      collect(item.items);
     }
   };
-  visit(context.model.syntax.items);
+  collect(context.model.syntax.items);
+  const unclosed = blocks.filter((block) => !block.close);
   if (!unclosed.length) return;
+  const suspects: { block: BlockSyntax; child: ItemSyntax }[] = [];
+  for (const block of blocks) {
+    const indent = indentationOf(text, block.span.start);
+    if (indent === undefined) continue;
+    const misplaced = block.items.find((child) => {
+      if (child.kind !== 'block') return false;
+      const childIndent = indentationOf(text, child.span.start);
+      return childIndent !== undefined && childIndent <= indent;
+    });
+    if (misplaced) suspects.push({ block, child: misplaced });
+  }
   if (suspects.length) {
     for (const { block, child } of suspects) {
       context.report('DG002', block.open, `${blockTitle(block)} is not closed: "}" missing before ${child.kind === 'block' ? blockTitle(child) : 'the next block'}`, {
@@ -175,6 +191,7 @@ function indentationOf(text: string, offset: number): number | undefined {
 }
 
 function checkTemplates(context: CheckContext, value: StringValue): void {
+  if (!value.raw.includes('{')) return;
   for (const match of value.raw.matchAll(/[$%]\{/g)) {
     const start = value.contentSpan.start + match.index!;
     context.report('DG010', { start, end: start + 2 }, `"${match[0]}" in a string is literal text: Data Graph strings have no interpolation`);
