@@ -172,3 +172,28 @@ describe('slug fixes', () => {
     expect(diagnostic?.fixes).toBeUndefined();
   });
 });
+
+describe('DG106 fix: add a join naming both entities', () => {
+  it('inserts join_on with the parent and child slugs, columns left to name', async () => {
+    const entities = lines(
+      '  entity "accounts" {',
+      '    name = "Accounts"',
+      '    table_ref = "PROD.CUST.ACCOUNTS"',
+      '    primary_key = "id"',
+      '  }',
+      '  entity "carts" {',
+      '    name = "Carts"',
+      '    table_ref = "PROD.CUST.CARTS"',
+      '    primary_key = "id"',
+      '  }',
+    );
+    const nested = profile.replace(
+      '      external_id {',
+      lines('      relationship "account-carts" {', '        name           = "Carts"', '        related_entity = "carts"', '      }').trimEnd() +
+        '\n      external_id {',
+    );
+    const result = await fixed(lines('data_graph {') + entities + nested + '}\n', 'DG106');
+    expect(result).toContain('        join_on        = "accounts.<column> = carts.<column>"\n      }');
+    expect((await diagnosticsOf(result)).map((d) => d.code)).not.toContain('DG106');
+  });
+});

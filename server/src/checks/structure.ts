@@ -418,13 +418,12 @@ class StructureChecker {
     if (!joins.length && !links.length && block.close && !this.isSuggested(block, 'join_on', 'junction_table')) {
       const parent = relationship.parent?.relatedEntity?.value || '<parent-slug>';
       const child = relationship.relatedEntity?.value || '<child-slug>';
-      const edits = this.insertEdits(block, (indent) => [`${indent}${this.alignedKey(block, 'join_on')}= ""`]);
-      context.report(
-        'DG106',
-        headerSpan(block),
-        `${title} has no join: add join_on = "${parent}.<column> = ${child}.<column>" or a junction_table block`,
-        { fixes: edits ? [{ title: 'Add join_on = ""', edits }] : [] },
-      );
+      // The fix writes the join with both slugs; the two columns are left for the user to name.
+      const join = `"${parent}.<column> = ${child}.<column>"`;
+      const edits = this.insertEdits(block, (indent) => [`${indent}${this.alignedKey(block, 'join_on')}= ${join}`]);
+      context.report('DG106', headerSpan(block), `${title} has no join: add join_on = ${join} or a junction_table block`, {
+        fixes: edits ? [{ title: `Add join_on = ${join}`, edits }] : [],
+      });
     }
   }
 
