@@ -54,6 +54,12 @@ export const CODES = {
   DG406: { severity: 'error', summary: 'Value of the wrong type.' },
   DG407: { severity: 'warning', summary: '`version` other than `"v1.0.0"`.' },
   DG409: { severity: 'warning', summary: '`table_ref`/`profile_folder` inside Segment\'s `__segment_reverse_etl` schema.' },
+  DG600: { severity: 'error', summary: '`table_ref` (entity or junction) not found in the warehouse.' },
+  DG601: { severity: 'error', summary: 'Column not found on its table (`primary_key`, `join_key`, join columns, junction columns).' },
+  DG602: { severity: 'warning', summary: 'The two columns of a join have incompatible types (number vs text, …).' },
+  DG603: { severity: 'warning', summary: 'Identifier differs from the warehouse only by case, where the warehouse does not ignore case.' },
+  DG604: { severity: 'warning', summary: '`profile_folder` holds none of the Profiles Sync tables its `type` reads.' },
+  DG607: { severity: 'info', summary: 'Warehouse catalog unavailable or stale: warehouse checks skipped.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;
