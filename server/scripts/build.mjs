@@ -30,6 +30,11 @@ await build({
   // a CJS bundle leaves undefined: give it the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // DuckDB's driver loads a native binding per platform (@duckdb/node-bindings-<platform>/duckdb.node),
+  // which cannot be bundled: it stays a dependency, required from node_modules on first use (the driver
+  // imports it lazily; without it a duckdb warehouse reports driver-missing). pg is plain JavaScript and
+  // is bundled (its optional pg-native require is guarded), still evaluated only when first imported.
+  external: ['@duckdb/*'],
   logLevel: 'warning',
 });
 

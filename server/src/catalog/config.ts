@@ -15,6 +15,7 @@ import { describe, isObject, parseJson } from './providers/json';
  *
  *     {
  *       "warehouse": { "type": "duckdb", "path": "shop.duckdb" },        // relative to this file
+ *       "warehouse": { "type": "duckdb", "path": "shop.duckdb", "init": "warehouse.sql" },  // built on first use
  *       "warehouse": { "type": "postgres", "url": "env:DG_PG_URL" },     // or "redshift"
  *       "catalog": "target/catalog.json",   // dbt catalog or dg snapshot, relative to this file
  *       "dialect": "snowflake",             // identifier rules (a dbt catalog does not say)
@@ -44,6 +45,12 @@ export type WarehouseConfig =
       path: string;
       /** As written in dg.config.json (messages). */
       displayPath: string;
+      /**
+       * A SQL script that creates the database when its file does not exist yet (`"init":
+       * "warehouse.sql"`): the first load runs it into a new file, then reads that file as usual. An
+       * existing file is never touched, so delete it to rebuild. Absent: a missing file is `not-found`.
+       */
+      init?: { path: string; displayPath: string };
     }
   | { type: 'postgres' | 'redshift'; url: SecretRef };
 
@@ -165,12 +172,21 @@ function readWarehouse(
   }
   const type = value.type as WarehouseType;
   if (type === 'duckdb') {
-    for (const key of Object.keys(value)) if (key !== 'type' && key !== 'path') unknownKey(key, ['type', 'path'], 'warehouse');
+    const keys = ['type', 'path', 'init'];
+    for (const key of Object.keys(value)) if (!keys.includes(key)) unknownKey(key, keys, 'warehouse');
     if (typeof value.path !== 'string' || value.path.trim() === '') {
       return fail('warehouse.path', 'must be the DuckDB database file, relative to dg.config.json');
     }
     const written = value.path.trim();
-    return { type, path: resolve(dir, written), displayPath: written };
+    const warehouse: Extract<WarehouseConfig, { type: 'duckdb' }> = { type, path: resolve(dir, written), displayPath: written };
+    if (value.init !== undefined) {
+      if (typeof value.init !== 'string' || value.init.trim() === '') {
+        return fail('warehouse.init', 'must be the SQL file that creates the database when it does not exist, relative to dg.config.json');
+      }
+      const init = value.init.trim();
+      warehouse.init = { path: resolve(dir, init), displayPath: init };
+    }
+    return warehouse;
   }
   for (const key of Object.keys(value)) if (key !== 'type' && key !== 'url') unknownKey(key, ['type', 'url'], 'warehouse');
   const url = value.url;
