@@ -2,7 +2,7 @@
 // (server/out/server.js, `--stdio`) for `dg` documents and forwards the `dataGraph` settings; every
 // language feature lives in the server, so the CLI, the server and the editor always agree.
 import * as path from 'node:path';
-import { commands, window, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, ProgressLocation, window, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import {
   LanguageClient,
   State,
@@ -19,7 +19,16 @@ const SETTINGS_SECTION = 'dataGraph';
 export const COMMANDS = {
   restartServer: 'dataGraph.restartServer',
   showOutput: 'dataGraph.showOutput',
+  refreshCatalog: 'dataGraph.refreshCatalog',
 } as const;
+
+/** The server's custom request that reloads the warehouse catalog (server/src/lsp/server.ts). */
+const REFRESH_CATALOG = 'dg/refreshCatalog';
+
+/** Its answer: per dg.config.json, what was loaded, or why not (never a secret). */
+interface RefreshResult {
+  catalogs: { config: string; origin?: string; tables?: number; columns?: number; problems: string[] }[];
+}
 
 let client: LanguageClient | undefined;
 let output: LogOutputChannel | undefined;
@@ -36,6 +45,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       return restarting;
     }),
     commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
+    commands.registerCommand(COMMANDS.refreshCatalog, () => refreshCatalog(channel)),
   );
   client = createClient(context, channel);
   await startClient(client, channel);
@@ -112,6 +122,47 @@ async function restartServer(context: ExtensionContext, channel: LogOutputChanne
     void window.showErrorMessage('The Data Graph language server did not restart.', 'Show Output').then((choice) => {
       if (choice) channel.show(true);
     });
+  }
+}
+
+/**
+ * Reloads the warehouse catalog of the active .dg editor's project (every project when no .dg file is
+ * active): dg.config.json is read again, the catalog reloaded, the open documents re-checked.
+ */
+async function refreshCatalog(channel: LogOutputChannel): Promise<void> {
+  const current = client;
+  if (!current || current.state !== State.Running) {
+    void window.showWarningMessage('The Data Graph language server is not running.');
+    return;
+  }
+  const document = window.activeTextEditor?.document;
+  const params = document?.languageId === 'dg' ? { uri: document.uri.toString() } : {};
+  let result: RefreshResult;
+  try {
+    result = await window.withProgress({ location: ProgressLocation.Window, title: 'Data Graph: refreshing the warehouse catalog' }, () =>
+      current.sendRequest<RefreshResult>(REFRESH_CATALOG, params),
+    );
+  } catch (error) {
+    channel.error(`Refreshing the warehouse catalog failed: ${describe(error)}`);
+    void window.showErrorMessage('Data Graph: refreshing the warehouse catalog failed.', 'Show Output').then((choice) => {
+      if (choice) channel.show(true);
+    });
+    return;
+  }
+  if (result.catalogs.length === 0) {
+    void window.showInformationMessage('Data Graph: no dg.config.json applies to the open files, so there is no warehouse catalog to refresh.');
+    return;
+  }
+  for (const catalog of result.catalogs) {
+    for (const problem of catalog.problems) channel.warn(`${catalog.config}: ${problem}`);
+    if (catalog.origin) {
+      const size = `${catalog.tables ?? 0} tables, ${catalog.columns ?? 0} columns`;
+      void window.showInformationMessage(`Data Graph: warehouse catalog loaded from ${catalog.origin} (${size}).`);
+    } else if (catalog.problems.length) {
+      void window.showWarningMessage(`Data Graph: no warehouse catalog: ${catalog.problems[0]}`, 'Show Output').then((choice) => {
+        if (choice) channel.show(true);
+      });
+    }
   }
 }
 

@@ -55,7 +55,7 @@ describe('extension manifest', () => {
   it('registers every contributed command in the client', () => {
     const source = readFileSync(join(repoRoot, 'client', 'src', 'extension.ts'), 'utf8');
     const ids = pkg.contributes.commands.map((c) => c.command);
-    expect(ids.sort()).toEqual(['dataGraph.restartServer', 'dataGraph.showOutput']);
+    expect(ids.sort()).toEqual(['dataGraph.refreshCatalog', 'dataGraph.restartServer', 'dataGraph.showOutput']);
     for (const { command, title } of pkg.contributes.commands) {
       expect(source).toContain(`'${command}'`);
       expect(title).not.toBe('');

@@ -8,3 +8,4 @@ export * from './config';
 export * from './errors';
 export * from './providers';
 export { catalogColumnSource } from './columnSource';
+export * from './project';

@@ -59,6 +59,8 @@ export const CODES = {
   DG602: { severity: 'warning', summary: 'The two columns of a join have incompatible types (number vs text, …).' },
   DG603: { severity: 'warning', summary: 'Identifier differs from the warehouse only by case, where the warehouse does not ignore case.' },
   DG604: { severity: 'warning', summary: '`profile_folder` holds none of the Profiles Sync tables its `type` reads.' },
+  DG605: { severity: 'warning', summary: '`primary_key` column not unique in the data (data check, `dg check --data` only).' },
+  DG606: { severity: 'info', summary: '`external_id.type` or `trait.name` never seen in the Profiles Sync tables (data check, `dg check --data` only).' },
   DG607: { severity: 'info', summary: 'Warehouse catalog unavailable or stale: warehouse checks skipped.' },
 } as const satisfies Record<string, CodeInfo>;
 

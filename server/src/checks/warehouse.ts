@@ -130,6 +130,29 @@ export function catalogUnavailable(
   return applySettings(context);
 }
 
+/**
+ * DG607 when the checks ran, but against a fallback: the configured warehouse could not be read, so
+ * `origin` (the catalog file next in line, typically a snapshot from `dg catalog pull`) was used, and
+ * it may be stale. Placed like `catalogUnavailable`.
+ */
+export function catalogFallback(
+  model: GraphModel,
+  problem: { reason: string; hint?: string },
+  origin: string,
+  settings: CheckSettings = {},
+  lines?: LineIndex,
+): Diagnostic[] {
+  const context = new CheckContext(model, settings, lines);
+  const anchor = model.dataGraphs[0]?.type.span ?? { start: 0, end: 0 };
+  const hint = problem.hint ? ` ${problem.hint}` : '';
+  context.report(
+    'DG607',
+    anchor,
+    `Warehouse checks (DG600–DG604) used ${origin}, which may be stale: ${problem.reason.replace(/\.$/, '')}.${hint}`,
+  );
+  return applySettings(context);
+}
+
 interface TableCheck {
   /** Stored `[database, schema, table]` when found. */
   stored?: readonly string[];

@@ -1,7 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { liveWarehouse } from '../catalog/live';
+import { ProjectCatalogs, mergeSettings, warehouseDiagnostics, type CatalogLoad, type ConfigState } from '../catalog/project';
 import { analyze } from '../checks/analyze';
 import type { CheckSettings } from '../checks/index';
 import type { Diagnostic, Severity } from '../checks/diagnostic';
+import type { GraphModel } from '../model/graph';
 import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
 import { LineIndex } from '../syntax/lineIndex';
 import type { DgParser } from '../syntax/parser';
@@ -55,7 +59,23 @@ export interface CheckOptions {
   quiet?: boolean;
   /** Exit with status 1 when there are more warnings than this; negative or undefined: no limit. */
   maxWarnings?: number;
+  /**
+   * Where each file's dg.config.json and warehouse catalog come from (one lookup per directory, one
+   * catalog load per configuration); by default a fresh `ProjectCatalogs` with this build's drivers.
+   * `false`: ignore dg.config.json (no project settings, no warehouse checks).
+   */
+  catalogs?: ProjectCatalogs | false;
+  /** `--data`: also run the data checks (DG605, DG606) with queries against the warehouse. */
+  data?: DataChecks;
 }
+
+/** Runs the data checks of one file (`dg check --data`); see ./data.ts. */
+export type DataChecks = (
+  model: GraphModel,
+  project: { config: ConfigState; load?: CatalogLoad },
+  settings: CheckSettings,
+  lines: LineIndex,
+) => Promise<Diagnostic[]>;
 
 /** A file larger than this many bytes cannot hold fewer than MAX_PARSED_LENGTH UTF-16 units. */
 const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
@@ -71,17 +91,35 @@ export async function check(parser: DgParser, options: CheckOptions): Promise<Ch
   });
   const internalErrors: string[] = [];
   const files: FileResult[] = [];
+  const catalogs = options.catalogs === false ? undefined : (options.catalogs ?? new ProjectCatalogs({ drivers: liveWarehouse().drivers }));
   for (const input of inputs) {
     const loaded = await load(input, options);
     if ('error' in loaded) {
       files.push({ path: input.path, text: '', lines: new LineIndex(''), diagnostics: [], error: loaded.error });
       continue;
     }
+    const onCrash = (family: string, error: unknown) =>
+      internalErrors.push(`${input.path}: internal error: the ${family} checks crashed: ${describe(error)}`);
+    // The project: the dg.config.json above the file (standard input: above --stdin-filename, or the
+    // working directory), and its catalog, loaded the first time a file needs it.
+    const config: ConfigState = catalogs
+      ? await catalogs.configFor(input.kind === 'file' ? input.absolutePath : stdinPlace(options), input.kind !== 'file' && !options.stdinFilename)
+      : { kind: 'none' };
+    const settings = mergeSettings(config.kind === 'config' ? config.config : undefined, options.settings);
     const result = loaded.tooLarge
       ? { text: '', diagnostics: [tooLarge(loaded.size)] }
-      : checkText(parser, loaded.text, options.settings, (family, error) =>
-          internalErrors.push(`${input.path}: internal error: the ${family} checks crashed: ${describe(error)}`),
-        );
+      : await checkText(parser, loaded.text, settings, onCrash, async (model, lines) => {
+          const project = { config, ...(config.kind === 'config' && catalogs ? { load: await catalogs.catalog(config.config) } : {}) };
+          const found = guard('warehouse', onCrash, () => warehouseDiagnostics(model, project, settings, lines));
+          if (!options.data) return found;
+          let data: Diagnostic[] = [];
+          try {
+            data = await options.data(model, project, settings, lines);
+          } catch (error) {
+            onCrash('data', error);
+          }
+          return [...found, ...data];
+        });
     const diagnostics = options.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
     files.push({ path: input.path, text: result.text, lines: new LineIndex(result.text), diagnostics });
   }
@@ -97,18 +135,44 @@ export async function check(parser: DgParser, options: CheckOptions): Promise<Ch
   return { files, summary, exitCode, internalErrors };
 }
 
-function checkText(
+async function checkText(
   parser: DgParser,
   text: string,
   settings: CheckSettings | undefined,
   onCrash: (family: string, error: unknown) => void,
-): { text: string; diagnostics: Diagnostic[] } {
+  more: (model: GraphModel, lines: LineIndex) => Promise<Diagnostic[]>,
+): Promise<{ text: string; diagnostics: Diagnostic[] }> {
   const document = SyntaxDocument.parse(parser, text);
+  let analysis;
+  let lines: LineIndex;
   try {
-    return { text, diagnostics: analyze(document, settings, onCrash).diagnostics };
+    analysis = analyze(document, settings, onCrash);
+    lines = document.lineIndex;
   } finally {
     document.dispose();
   }
+  const extra = await more(analysis.model, lines);
+  return { text, diagnostics: extra.length ? sortDiagnostics([...analysis.diagnostics, ...extra]) : analysis.diagnostics };
+}
+
+/** Where standard input is taken to be, for finding its dg.config.json. */
+function stdinPlace(options: CheckOptions): string {
+  return options.stdinFilename ? resolve(options.cwd, options.stdinFilename) : options.cwd;
+}
+
+/** `run()`, or nothing when it throws (reported as an internal error, like a crashed rule family). */
+function guard(family: string, onCrash: (family: string, error: unknown) => void, run: () => Diagnostic[]): Diagnostic[] {
+  try {
+    return run();
+  } catch (error) {
+    onCrash(family, error);
+    return [];
+  }
+}
+
+/** In document order, as each rule family's list is (a stable sort). */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
 }
 
 type Loaded = { text: string; tooLarge?: false } | { tooLarge: true; size: number } | { error: string };

@@ -4,7 +4,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
 import { bundledWasm } from '../syntax/bundledWasm';
 import { DgParser } from '../syntax/parser';
+import { ProjectCatalogs } from '../catalog/project';
+import { liveWarehouse } from '../catalog/live';
+import { pullCatalog } from './catalog';
 import { check } from './check';
+import { dataChecks } from './data';
 import { UsageError } from './files';
 import { formatHuman } from './formats/human';
 import { formatJson } from './formats/json';
@@ -18,6 +22,11 @@ interface CheckFlags {
   color?: boolean;
   stdinFilename?: string;
   severity: string[];
+  data?: boolean;
+}
+
+interface PullFlags {
+  out?: string;
 }
 
 const EXIT_HELP = `
@@ -34,6 +43,24 @@ Examples:
   dg check --format sarif > dg.sarif
   cat graph.dg | dg check - --stdin-filename graph.dg
   dg check --severity DG112=off --max-warnings 0
+  dg check --data                   also query the warehouse: DG605, DG606
+
+Warehouse: each file's dg.config.json (the nearest one above it) names the warehouse or catalog the
+warehouse checks (DG600-DG604) read; it is loaded once per configuration. When it cannot be loaded,
+each file gets one DG607 (information) saying why, and every other check still runs.
+`;
+
+const PULL_HELP = `
+Reads the warehouse the dg.config.json above PATH names (or, with no "warehouse", its "catalog" file,
+e.g. a dbt catalog.json) and writes a dg catalog snapshot: dg-catalog.json next to dg.config.json, or
+--out. Commit it and set "catalog": "dg-catalog.json" in dg.config.json: teammates without warehouse
+credentials then get completion and the warehouse checks from it.
+
+Exit status: 0 written; 2 nothing written (no configuration, the warehouse failed, a usage error).
+
+Examples:
+  dg catalog pull                   the project of the current directory
+  dg catalog pull graphs/shop.dg --out catalog/snapshot.json
 `;
 
 function program(setExitCode: (code: number) => void): Command {
@@ -63,11 +90,44 @@ function program(setExitCode: (code: number) => void): Command {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option('--data', 'also run the data checks (DG605, DG606): bounded, read-only queries on the warehouse')
     .addHelpText('after', EXIT_HELP)
     .action(async (paths: string[], flags: CheckFlags) => {
       setExitCode(await runCheck(paths, flags));
     });
+
+  const catalog = dg.command('catalog').description('Work with the warehouse catalog.');
+  catalog
+    .command('pull')
+    .description('Write a catalog snapshot (dg-catalog.json) from the configured warehouse or catalog.')
+    .argument('[path]', 'a directory, a .dg file or a dg.config.json (default: .)')
+    .option('-o, --out <file>', 'where to write the snapshot (default: dg-catalog.json next to dg.config.json)')
+    .addHelpText('after', PULL_HELP)
+    .action(async (path: string | undefined, flags: PullFlags) => {
+      setExitCode(await runPull(path, flags));
+    });
   return dg;
+}
+
+async function runPull(path: string | undefined, flags: PullFlags): Promise<number> {
+  const live = liveWarehouse();
+  const cancel = new AbortController();
+  const onInterrupt = () => cancel.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const result = await pullCatalog({
+      cwd: process.cwd(),
+      drivers: live.drivers,
+      signal: cancel.signal,
+      ...(path !== undefined ? { path } : {}),
+      ...(flags.out !== undefined ? { out: flags.out } : {}),
+    });
+    for (const line of result.stderr) process.stderr.write(`${line}\n`);
+    await write(process.stdout, result.stdout.map((line) => `${line}\n`).join(''));
+    return result.exitCode;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
@@ -80,15 +140,30 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     process.stderr.write(`dg: internal error: cannot load the parser (${message(error)}); was \`npm run build\` run?\n`);
     return 2;
   }
-  const run = await check(parser, {
-    paths,
-    cwd: process.cwd(),
-    readStdin,
-    stdinFilename: flags.stdinFilename,
-    settings: { severities },
-    quiet: flags.quiet,
-    maxWarnings,
-  });
+  const live = liveWarehouse();
+  const cancel = new AbortController();
+  const onInterrupt = () => cancel.abort();
+  const data = flags.data
+    ? dataChecks({ connectors: live.connectors, signal: cancel.signal, progress: (line) => process.stderr.write(`dg: ${line}\n`) })
+    : undefined;
+  if (data) process.once('SIGINT', onInterrupt);
+  let run;
+  try {
+    run = await check(parser, {
+      paths,
+      cwd: process.cwd(),
+      readStdin,
+      stdinFilename: flags.stdinFilename,
+      settings: { severities },
+      quiet: flags.quiet,
+      maxWarnings,
+      catalogs: new ProjectCatalogs({ drivers: live.drivers }),
+      ...(data ? { data: data.run } : {}),
+    });
+  } finally {
+    await data?.close();
+    process.off('SIGINT', onInterrupt);
+  }
   const output =
     flags.format === 'json'
       ? formatJson(run)
@@ -134,7 +209,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // help, version: 0
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n(run 'dg check --help' for usage)\n`);
+      const command = argv[2] === 'catalog' ? 'dg catalog pull' : 'dg check';
+      process.stderr.write(`error: ${error.message}\n(run '${command} --help' for usage)\n`);
       return 2;
     }
     process.stderr.write(`dg: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

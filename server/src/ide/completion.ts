@@ -10,14 +10,28 @@ import {
   type BlockKind,
   type KnownValue,
 } from '../model/schema';
+import type { Catalog } from '../catalog/catalog';
 import type { BlockSyntax, Span } from '../syntax/ast';
+import { dottedPart, profileFolderCandidates, tableRefCandidates, type CatalogCandidate, type DottedPart } from './catalog';
 import { columnsOf, type ColumnInfo, type ColumnQuery, type ColumnSource } from './columns';
 import { blockKindFor, completionSite, lineIndent, type KeySite, type StringSite, type ValueSite } from './completionContext';
 
 /** Characters that open completion as they are typed: a string's quote and a join prefix's dot. */
 export const TRIGGER_CHARACTERS: readonly string[] = ['"', '.'];
 
-export type CompletionKind = 'keyword' | 'property' | 'value' | 'entity' | 'column' | 'snippet' | 'enum';
+export type CompletionKind =
+  | 'keyword'
+  | 'property'
+  | 'value'
+  | 'entity'
+  | 'column'
+  | 'snippet'
+  | 'enum'
+  /** Parts of a `table_ref` or `profile_folder`, from the warehouse catalog. */
+  | 'database'
+  | 'schema'
+  | 'table'
+  | 'view';
 
 export interface CompletionItem {
   label: string;
@@ -45,6 +59,8 @@ export interface CompletionItem {
 export interface CompletionOptions {
   /** Where columns come from, first source first: the warehouse catalog, then `graphColumnSource(model)`. */
   columns: readonly ColumnSource[];
+  /** The warehouse catalog, once loaded: `table_ref` and `profile_folder` values complete part by part from it. */
+  catalog?: Catalog;
   /**
    * One level of indentation for snippets. By default, the step the enclosing block's items are
    * indented by; else a tab when the cursor's line is indented with tabs, else two spaces.
@@ -194,6 +210,16 @@ function valueItems(model: GraphModel, site: ValueLikeSite, options: CompletionO
     case 'junction_table.left_join_on':
     case 'junction_table.right_join_on':
       return joinItems(model, site, options);
+    case 'entity.table_ref':
+    case 'junction_table.table_ref':
+      return options.catalog ? catalogItems(model, site, (part) => tableRefCandidates(options.catalog!, part), 3) : [];
+    case 'profile.profile_folder': {
+      const catalog = options.catalog;
+      if (!catalog) return [];
+      const type = stringAttr(site.path[site.path.length - 1]!, 'type')?.value;
+      const whole = site.kind === 'value' || !model.syntax.text.slice(site.content.start, site.content.end).includes('.');
+      return catalogItems(model, site, (part) => profileFolderCandidates(catalog, part, type, whole), 2);
+    }
   }
   if (spec.isColumn) {
     const query = columnQuery(model, site);
@@ -285,6 +311,47 @@ function columnItems(
     ...(site.kind === 'value' ? { filterText: column.name } : {}),
   }));
 }
+
+// --- warehouse names (table_ref, profile_folder) ------------------------------------------------------
+
+/**
+ * Catalog names for the dotted part under the cursor, each replacing only that part (a whole-value
+ * candidate replaces the string's content). After `=` with no quote yet, the first part opens the
+ * string and the cursor stays inside it.
+ */
+function catalogItems(
+  model: GraphModel,
+  site: ValueLikeSite,
+  candidates: (part: DottedPart) => readonly CatalogCandidate[],
+  levels: 2 | 3,
+): CompletionItem[] {
+  if (site.kind === 'value') {
+    const part: DottedPart = { index: 0, before: [], replace: site.replace, typed: '' };
+    return candidates(part).map((c) => catalogItem(c, `"${escapeSnippet(escapeString(c.text))}$0"`, true, site.replace, c.text));
+  }
+  const content = model.syntax.text.slice(site.content.start, site.content.end);
+  const part = dottedPart(content, site.content.start, site.offset, levels);
+  return candidates(part).map((c) => catalogItem(c, escapeString(c.text), false, c.whole ? site.content : part.replace, undefined));
+}
+
+/** One item, built with the same shape every time (lists can hold tens of thousands of tables). */
+function catalogItem(candidate: CatalogCandidate, insertText: string, isSnippet: boolean, replace: Span, filterText: string | undefined): CompletionItem {
+  const item: CompletionItem = {
+    label: candidate.label,
+    kind: candidate.kind,
+    detail: candidate.detail,
+    documentation: candidate.documentation,
+    insertText,
+    isSnippet,
+    replace,
+    sortText: undefined,
+  };
+  if (filterText !== undefined) item.filterText = filterText;
+  return item;
+}
+
+/** HCL string content for a name (quotes and backslashes escaped). */
+const escapeString = (text: string): string => (/[\\"]/.test(text) ? text.replace(/[\\"]/g, '\\$&') : text);
 
 // --- join strings -------------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/catalog';
 import { nearest } from '../checks/suggest';
 import type { ColumnReference, EntityModel, EntityReference, GraphModel, JoinAttr, RelationshipModel } from '../model/graph';
 import {
@@ -17,6 +18,7 @@ import {
   type LegacyForm,
 } from '../model/schema';
 import type { AttributeSyntax, BlockSyntax, Span } from '../syntax/ast';
+import { columnFacts, schemaCard, tableCard } from './catalog';
 import { blockPath, locate, touches } from './locate';
 import { depthOf, relationshipPath, slugShown } from './paths';
 
@@ -30,7 +32,9 @@ import { depthOf, relationshipPath, slugShown } from './paths';
  *   junction table) with the join in words, and its nested relationships.
  * - Block keywords, attribute keys and values: the documentation in schema.ts (nothing about the
  *   language is written here), including legacy forms (what changed and what to write instead).
- * - Columns: which table holds them.
+ * - Columns: which table holds them; with the warehouse catalog, their type and nullability.
+ * - With the warehouse catalog: a `table_ref` value shows its table's card (columns with types), a
+ *   `profile_folder` value its schema and the Profiles Sync tables it holds.
  *
  * Decisions:
  * - A value with no known values of its own shows its key's documentation.
@@ -48,6 +52,8 @@ export interface Hover {
 export interface HoverOptions {
   /** Custom identity types the space defines (the `identityTypes` setting). */
   identityTypes?: readonly string[];
+  /** The warehouse catalog, once loaded (no IO: it is already in memory). */
+  catalog?: Catalog;
 }
 
 const LIST_LIMIT = 20;
@@ -68,7 +74,7 @@ export function hover(model: GraphModel, offset: number, options: HoverOptions =
     case 'relationship-label':
       return at(located.span, relationshipHover(model, located.relationship));
     case 'column':
-      return at(located.span, columnHover(model, located.column, offset));
+      return at(located.span, columnHover(model, located.column, offset, options.catalog));
     case 'block-type':
       return at(located.span, blockHover(located.block, located.path[located.path.length - 2]));
     case 'attribute-key':
@@ -209,7 +215,7 @@ const operandColumn = (operand: { column: { text: string } } | undefined): strin
 
 // --- columns -----------------------------------------------------------------------------------
 
-function columnHover(model: GraphModel, column: ColumnReference, offset: number): Parts {
+function columnHover(model: GraphModel, column: ColumnReference, offset: number, catalog: Catalog | undefined): Parts {
   let owner: string;
   if (column.entity) {
     const table = column.entity.tableRef ? ` (table ${code(column.entity.tableRef.value)})` : '';
@@ -218,6 +224,11 @@ function columnHover(model: GraphModel, column: ColumnReference, offset: number)
     owner = `of the junction table${column.junction.tableRef ? ` ${code(column.junction.tableRef.value)}` : ''}`;
   } else owner = 'of an entity that is not defined';
   const parts = [`**column** ${code(column.column)} ${owner}`];
+  const tableRef = (column.junction ?? column.entity)?.tableRef?.value;
+  if (catalog && tableRef) {
+    const facts = columnFacts(catalog, tableRef, column.column);
+    if (facts) parts.push(facts);
+  }
   // The value of a column key (`primary_key`, `join_key`): add what the key means.
   const path = blockPath(model.syntax.items, offset);
   const block = path[path.length - 1];
@@ -349,6 +360,15 @@ function valueHover(attribute: AttributeSyntax, path: BlockSyntax[], span: Span,
   if (kind && known && value?.kind === 'string') {
     const markdown = knownValueHover(kind, key, value.value, known, options);
     if (markdown) return { span, markdown };
+  }
+  if (kind && options.catalog && value?.kind === 'string' && value.value.trim()) {
+    const card =
+      key === 'table_ref' && (kind === 'entity' || kind === 'junction_table')
+        ? (tableCard(options.catalog, value.value) ?? `Not in the warehouse catalog (${options.catalog.origin}).`)
+        : key === 'profile_folder' && kind === 'profile'
+          ? (schemaCard(options.catalog, value.value) ?? `Not in the warehouse catalog (${options.catalog.origin}).`)
+          : undefined;
+    if (card) return { span, markdown: join([card, keyDoc(kind, key)]) };
   }
   if (!kind) return undefined;
   const markdown = keyDoc(kind, key);

@@ -38,6 +38,10 @@ const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
   column: CompletionItemKind.Field,
   snippet: CompletionItemKind.Snippet,
   enum: CompletionItemKind.EnumMember,
+  database: CompletionItemKind.Module,
+  schema: CompletionItemKind.Folder,
+  table: CompletionItemKind.Struct,
+  view: CompletionItemKind.Interface,
 };
 
 const SYMBOL_KINDS: Record<DgSymbolKind, SymbolKind> = {

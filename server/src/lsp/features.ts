@@ -26,11 +26,13 @@ import {
   type ProtocolRequestType,
   type Range,
 } from 'vscode-languageserver';
+import type { Catalog } from '../catalog/catalog';
+import { catalogColumnSource } from '../catalog/columnSource';
 import type { Analysis } from '../checks/analyze';
 import type { CheckSettings } from '../checks/index';
 import type { Diagnostic } from '../checks/diagnostic';
 import { codeActions } from '../ide/codeActions';
-import { graphColumnSource } from '../ide/columns';
+import { graphColumnSource, type ColumnSource } from '../ide/columns';
 import { complete } from '../ide/completion';
 import { definition } from '../ide/definition';
 import { foldingRanges } from '../ide/folding';
@@ -71,7 +73,10 @@ export interface CurrentDocument {
 export interface FeatureContext {
   support(): ClientSupport;
   diagnosticSupport(): DiagnosticSupport;
-  settings(): CheckSettings;
+  /** The check settings (of `uri`'s project, when given: its dg.config.json under the client's settings). */
+  settings(uri?: string): CheckSettings;
+  /** The warehouse catalog of `uri`'s project, when loaded (never loads: completion must not wait). */
+  catalog(uri: string): Catalog | undefined;
   /**
    * The open document `uri` at its current version and that version's analysis, analyzed now when the
    * pending-version logic skipped it; undefined when not open (or after shutdown).
@@ -124,7 +129,9 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
     const c = at(params);
     if (!c?.analysis) return null;
     const model = c.analysis.model;
-    const items = complete(model, c.offset, { columns: [graphColumnSource(model)] });
+    const catalog = ctx.catalog(c.document.uri);
+    const columns: ColumnSource[] = catalog ? [columnSourceOf(catalog), graphColumnSource(model)] : [graphColumnSource(model)];
+    const items = complete(model, c.offset, { columns, ...(catalog ? { catalog } : {}) });
     const support = ctx.support();
     return {
       isIncomplete: false,
@@ -135,7 +142,9 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
   on(HoverRequest.type, null, (params) => {
     const c = at(params);
     if (!c?.analysis) return null;
-    const result = hover(c.analysis.model, c.offset, { identityTypes: ctx.settings().identityTypes });
+    const catalog = ctx.catalog(c.document.uri);
+    const identityTypes = ctx.settings(c.document.uri).identityTypes;
+    const result = hover(c.analysis.model, c.offset, { ...(identityTypes ? { identityTypes } : {}), ...(catalog ? { catalog } : {}) });
     if (!result) return null;
     return {
       contents: { kind: ctx.support().hoverMarkdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: result.markdown },
@@ -285,6 +294,15 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
     }
     return result;
   });
+}
+
+const columnSources = new WeakMap<Catalog, ColumnSource>();
+
+/** One column source per catalog, so its per-table items are built once. */
+function columnSourceOf(catalog: Catalog): ColumnSource {
+  let source = columnSources.get(catalog);
+  if (!source) columnSources.set(catalog, (source = catalogColumnSource(catalog)));
+  return source;
 }
 
 /** The file paths (as `pathKey`s) of the documents among `uris` that are files. */

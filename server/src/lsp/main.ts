@@ -1,6 +1,7 @@
 // `dg-language-server --stdio`: the language server entry point (bundled to server/out/server.js).
 import { createConnection } from 'vscode-languageserver/node';
 import { version } from '../../../package.json';
+import { liveWarehouse } from '../catalog/live';
 import { bundledWasm } from '../syntax/bundledWasm';
 import { DgParser } from '../syntax/parser';
 import { serveStreams, startServer, type DgServer } from './server';
@@ -10,7 +11,8 @@ const USAGE = `Usage: dg-language-server --stdio
 
 The Data Graph (.dg) language server. It speaks the Language Server Protocol over stdin/stdout
 (--stdio); --node-ipc, --socket=<port> and --pipe=<name> are accepted too.
-Settings come from the client's "dataGraph" configuration section.
+Settings come from the client's "dataGraph" configuration section, and from the dg.config.json above
+each document (warehouse catalog, severities); the custom request dg/refreshCatalog reloads it.
 `;
 
 /** Keeps stray console output (ours or a dependency's) off stdout, which carries the protocol. */
@@ -24,17 +26,18 @@ function consoleToStderr(): void {
 
 function serve(stdio: boolean): void {
   const loadParser = () => DgParser.load(bundledWasm());
+  const { drivers } = liveWarehouse();
   let server: DgServer;
   if (stdio) {
     consoleToStderr();
-    server = serveStreams(process.stdin, process.stdout, { version, loadParser });
+    server = serveStreams(process.stdin, process.stdout, { version, loadParser, drivers });
     const exit = () => process.exit(server.shutdownReceived ? 0 : 1);
     process.stdin.on('end', exit);
     process.stdin.on('close', exit);
   } else {
     // --node-ipc, --socket, --pipe: vscode-languageserver reads them from process.argv.
     const connection = createConnection();
-    server = startServer(connection, { version, loadParser });
+    server = startServer(connection, { version, loadParser, drivers });
     connection.listen();
   }
   // A bug anywhere must not take the server down with it.

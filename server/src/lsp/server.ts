@@ -19,11 +19,15 @@ import {
   type Disposable,
 } from 'vscode-languageserver/node';
 import { resolve } from 'node:path';
-import { analyze } from '../checks/analyze';
+import { mergeSettings, warehouseDiagnostics } from '../catalog/project';
+import type { WarehouseDrivers } from '../catalog/providers';
+import { analyze, type Analysis } from '../checks/analyze';
+import type { Diagnostic } from '../checks/diagnostic';
 import type { CheckSettings } from '../checks/index';
 import type { SyntaxDocument } from '../syntax/document';
 import type { DgParser } from '../syntax/parser';
 import { clientSupport, serverCapabilities, type ClientSupport } from './capabilities';
+import { CatalogService, type RefreshResult } from './catalogs';
 import { diagnosticSupport, toLspDiagnostics, type DiagnosticSupport } from './convert';
 import { DocumentStore, type OpenDocument } from './documents';
 import { registerFeatures, type CurrentDocument } from './features';
@@ -39,7 +43,14 @@ export interface ServerOptions {
   pending?: PendingDocumentMessages;
   /** How long to wait for the client's first `workspace/configuration` answer before checking with defaults. */
   settingsTimeoutMs?: number;
+  /** Live warehouse drivers (`liveWarehouse().drivers`); without them only catalog files are read. */
+  drivers?: WarehouseDrivers;
+  /** Where `env:NAME` references in dg.config.json are read (default: the process environment). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** The custom request that reloads the warehouse catalog: params `{ uri?: string }` (a document of the project; none: every project). */
+export const REFRESH_CATALOG_METHOD = 'dg/refreshCatalog';
 
 export interface DgServer {
   readonly shutdownReceived: boolean;
@@ -68,6 +79,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   let support: DiagnosticSupport = { relatedInformation: false, tags: new Set() };
   let features: ClientSupport = clientSupport({});
   let workspace: WorkspaceFiles | undefined;
+  let catalogs: CatalogService | undefined;
   let pullConfiguration = false;
   let settings: CheckSettings = {};
   let settingsReady = false;
@@ -81,6 +93,29 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
       `crash:${family}`,
       `dg: the "${family}" checks crashed, so their diagnostics are missing (logged once): ${describe(error)}`,
     );
+
+  /**
+   * The analysis of the document's current version with its project: the dg.config.json settings
+   * (the client's `dataGraph` settings override them) and the warehouse checks against its catalog, once
+   * loaded (DG607 when it failed). The project is looked up in the background the first time.
+   */
+  function analyzeDocument(document: OpenDocument): Analysis {
+    const project = catalogs?.projectOf(document.uri);
+    const effective = project?.config.kind === 'config' ? mergeSettings(project.config.config, settings) : settings;
+    const analysis = analyze(document.syntax, effective, reportCrash);
+    if (!project) return analysis;
+    let extra: Diagnostic[] = [];
+    try {
+      extra = warehouseDiagnostics(analysis.model, project, effective, document.syntax.lineIndex);
+    } catch (error) {
+      reportCrash('warehouse', error);
+    }
+    if (extra.length === 0) return analysis;
+    const diagnostics = [...analysis.diagnostics, ...extra].sort(
+      (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
+    );
+    return { ...analysis, diagnostics };
+  }
 
   /** Checks `document` now and publishes, unless a newer message about it is already queued. */
   function check(document: OpenDocument): void {
@@ -100,7 +135,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     const started = performance.now();
     let diagnostics: LspDiagnostic[] = [];
     try {
-      const analysis = analyze(document.syntax, settings, reportCrash);
+      const analysis = analyzeDocument(document);
       document.analysis = analysis;
       failedAnalyses.delete(document.syntax);
       diagnostics = toLspDiagnostics(analysis.diagnostics, () => document.syntax.lineIndex, document.uri, support);
@@ -130,7 +165,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
       } else {
         // Settings are on their way: answer with the defaults; the check once they arrive re-analyzes.
         try {
-          document.analysis = analyze(document.syntax, settings, reportCrash);
+          document.analysis = analyzeDocument(document);
         } catch (error) {
           failedAnalyses.add(document.syntax);
           log.error(`analyze:${messageOf(error)}`, `dg: checking ${document.uri} failed: ${describe(error)}`);
@@ -213,6 +248,23 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     );
     if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
     const folders = workspaceFolderPaths(params);
+    catalogs = new CatalogService({
+      roots: folders,
+      ...(options.drivers ? { drivers: options.drivers } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      onChange: (uris) => {
+        for (const uri of uris) {
+          const document = store?.get(uri);
+          if (!document) continue;
+          try {
+            check(document);
+          } catch (error) {
+            log.error(`recheck:${messageOf(error)}`, `dg: re-checking ${uri} failed: ${describe(error)}`);
+          }
+        }
+      },
+      log: (message, problem) => (problem ? connection.console.warn(message) : connection.console.info(message)),
+    });
     if (folders.length > 0) {
       workspace = new WorkspaceFiles(folders, { parser, warn: (key, message) => log.warn(key, message) });
     }
@@ -271,6 +323,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onDidCloseTextDocument(
     documentHandler('didClose', (_params: DidCloseTextDocumentParams, uri, documents) => {
       documents.close(uri);
+      catalogs?.close(uri);
       send(uri, []);
     }),
   );
@@ -278,15 +331,31 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   registerFeatures(connection, {
     support: () => features,
     diagnosticSupport: () => support,
-    settings: () => settings,
+    settings: (uri) => {
+      const project = uri === undefined ? undefined : catalogs?.projectOf(uri);
+      return project?.config.kind === 'config' ? mergeSettings(project.config.config, settings) : settings;
+    },
+    catalog: (uri) => catalogs?.catalogOf(uri),
     current,
     openUris: () => store?.all().map((d) => d.uri) ?? [],
     workspace: () => (shutdownReceived ? undefined : workspace),
     logError: (key, message) => log.error(key, message),
   });
 
+  connection.onRequest(REFRESH_CATALOG_METHOD, async (params: unknown): Promise<RefreshResult> => {
+    const uri = (params as { uri?: unknown } | null | undefined)?.uri;
+    if (!catalogs || shutdownReceived) return { catalogs: [] };
+    try {
+      return await catalogs.refresh(typeof uri === 'string' ? uri : undefined, store?.all().map((d) => d.uri) ?? []);
+    } catch (error) {
+      log.error(`refresh:${messageOf(error)}`, `dg: ${REFRESH_CATALOG_METHOD} failed: ${describe(error)}`);
+      return { catalogs: [] };
+    }
+  });
+
   connection.onShutdown(() => {
     shutdownReceived = true;
+    catalogs?.stop();
     workspace?.stop();
     store?.clear();
   });
