@@ -8,7 +8,9 @@
  *   - checkSection (check.ts): `dg check` in process by stage against the bare parse, and the CLI as a
  *     process (the ~1 MiB graph, examples/);
  *   - lspSection (lsp.ts): keystroke → published diagnostics through the stdio language server;
- *   - ideSection (ide.ts): completion and hover latency, warm and right after an edit.
+ *   - ideSection (ide.ts): completion and hover latency, warm and right after an edit;
+ *   - catalogSection (catalog.ts): a generated 10,000-table, 200,000-column catalog snapshot: load time,
+ *     heap, and completion latency for catalog columns and table_ref parts.
  * Runs `npm run build` first (the CLI and server sections run the bundle). Keep the whole run within
  * about three minutes on a 2-core machine.
  */
@@ -16,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Edit, type Tree } from 'web-tree-sitter';
+import { catalogSection } from './catalog';
 import { checkSection } from './check';
 import { generateBenchGraphs, typingSteps, type BenchGraph } from './graphs';
 import { ideSection } from './ide';
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
     ['dg check', checkSection],
     ['language server', lspSection],
     ['completion and hover', ideSection],
+    ['warehouse catalog', catalogSection],
   ];
   for (const [name, run] of sections) {
     try {
