@@ -2,7 +2,7 @@
 // (server/out/server.js, `--stdio`) for `dg` documents and forwards the `dataGraph` settings; every
 // language feature lives in the server, so the CLI, the server and the editor always agree.
 import * as path from 'node:path';
-import { commands, ProgressLocation, window, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, ProgressLocation, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import {
   LanguageClient,
   State,
@@ -20,7 +20,32 @@ export const COMMANDS = {
   restartServer: 'dataGraph.restartServer',
   showOutput: 'dataGraph.showOutput',
   refreshCatalog: 'dataGraph.refreshCatalog',
+  runDataChecks: 'dataGraph.runDataChecks',
+  setWarehouseSecret: 'dataGraph.setWarehouseSecret',
 } as const;
+
+/** The server's custom request that runs a document's data checks (server/src/lsp/dataChecks.ts). */
+const RUN_DATA_CHECKS = 'dg/runDataChecks';
+
+/** Its answer (never a secret). */
+interface DataChecksSummary {
+  uri: string;
+  config?: string;
+  ran: boolean;
+  queries: number;
+  counts: Record<string, number>;
+  problems: string[];
+  cancelled: boolean;
+}
+
+/**
+ * Warehouse credentials live in SecretStorage, one entry per environment variable name
+ * (`dataGraph.env.DG_PG_URL`); the names (not secret) are kept in globalState so they can be listed.
+ * They reach the server only through its process environment, never settings, logs or messages.
+ */
+const SECRET_PREFIX = 'dataGraph.env.';
+const SECRET_NAMES_KEY = 'dataGraph.secretNames';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The server's custom request that reloads the warehouse catalog (server/src/lsp/server.ts). */
 const REFRESH_CATALOG = 'dg/refreshCatalog';
@@ -46,8 +71,19 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
     commands.registerCommand(COMMANDS.refreshCatalog, () => refreshCatalog(channel)),
+    commands.registerCommand(COMMANDS.runDataChecks, () => runDataChecks(channel)),
+    commands.registerCommand(COMMANDS.setWarehouseSecret, async () => {
+      if (await setWarehouseSecret(context, channel)) {
+        restarting ??= restartServer(context, channel).finally(() => (restarting = undefined));
+        await restarting;
+      }
+    }),
+    // Trusting the workspace lets the server connect to the warehouse (with the stored secrets): restart it.
+    workspace.onDidGrantWorkspaceTrust(() => {
+      restarting ??= restartServer(context, channel).finally(() => (restarting = undefined));
+    }),
   );
-  client = createClient(context, channel);
+  client = await createClient(context, channel);
   await startClient(client, channel);
 }
 
@@ -65,12 +101,33 @@ export async function deactivate(): Promise<void> {
   }
 }
 
-function createClient(context: ExtensionContext, channel: LogOutputChannel): LanguageClient {
+/**
+ * The stored warehouse secrets as environment variables, in a trusted workspace only (an untrusted one
+ * gets none, and the server is told not to connect to warehouses at all).
+ */
+async function secretEnv(context: ExtensionContext): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (!workspace.isTrusted) return env;
+  for (const name of context.globalState.get<string[]>(SECRET_NAMES_KEY, [])) {
+    const value = await context.secrets.get(SECRET_PREFIX + name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+async function createClient(context: ExtensionContext, channel: LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+  let secrets: Record<string, string> = {};
+  try {
+    secrets = await secretEnv(context);
+  } catch (error) {
+    channel.warn(`Reading the stored warehouse secrets failed: ${describe(error)}`);
+  }
+  const env = { ...process.env, ...secrets };
   const serverOptions: ServerOptions = {
     // TransportKind.stdio makes the client pass `--stdio` to the server.
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.stdio, options: { env } },
+    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -81,6 +138,8 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Lan
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: channel,
     traceOutputChannel: channel,
+    // Restricted mode: the server reads catalog files only and never connects to a warehouse.
+    initializationOptions: { untrusted: !workspace.isTrusted },
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -103,15 +162,17 @@ async function restartServer(context: ExtensionContext, channel: LogOutputChanne
   let started: boolean;
   try {
     if (current.state === State.Running) {
-      await current.restart();
-      started = true;
+      // A fresh client, so the server process gets the current secrets and trust in its environment.
+      await current.dispose().catch(() => undefined);
+      client = await createClient(context, channel);
+      started = await startClient(client, channel);
     } else if (current.state === State.Starting) {
       started = await startClient(current, channel); // the start under way is the restart
     } else {
       // Stopped (after too many crashes), or a failed start, which a LanguageClient cannot retry:
       // start a fresh client.
       await current.dispose().catch(() => undefined);
-      client = createClient(context, channel);
+      client = await createClient(context, channel);
       started = await startClient(client, channel);
     }
   } catch (error) {
@@ -163,6 +224,78 @@ async function refreshCatalog(channel: LogOutputChannel): Promise<void> {
         if (choice) channel.show(true);
       });
     }
+  }
+}
+
+/**
+ * Asks for the name of an environment variable dg.config.json references (`env:DG_PG_URL`) and its
+ * value, and stores the value in SecretStorage. Returns whether one was stored (the caller restarts the
+ * server so its environment has it). The value is never logged or shown.
+ */
+async function setWarehouseSecret(context: ExtensionContext, channel: LogOutputChannel): Promise<boolean> {
+  const name = await window.showInputBox({
+    title: 'Data Graph: warehouse secret',
+    prompt: 'Name of the environment variable dg.config.json references (as "env:NAME")',
+    placeHolder: 'DG_PG_URL',
+    ignoreFocusOut: true,
+    validateInput: (value) => (ENV_NAME.test(value.trim()) ? undefined : 'An environment variable name: letters, digits and _, not starting with a digit.'),
+  });
+  if (name === undefined) return false;
+  const variable = name.trim();
+  const value = await window.showInputBox({
+    title: `Data Graph: value of ${variable}`,
+    prompt: `The value of ${variable} (stored in VS Code's secret storage, passed to the language server's environment)`,
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (value === undefined) return false;
+  await context.secrets.store(SECRET_PREFIX + variable, value);
+  const names = new Set(context.globalState.get<string[]>(SECRET_NAMES_KEY, []));
+  names.add(variable);
+  await context.globalState.update(SECRET_NAMES_KEY, [...names]);
+  channel.info(`Stored a value for ${variable} in the secret storage; restarting the language server.`);
+  if (!workspace.isTrusted) {
+    void window.showWarningMessage(`Data Graph: ${variable} is stored, but this workspace is not trusted, so the language server does not connect to warehouses.`);
+  }
+  return true;
+}
+
+/**
+ * Runs the data checks (DG605, DG606) of the active .dg document against its warehouse; the server
+ * shows the progress (cancellable) and publishes the findings with the document's diagnostics.
+ */
+async function runDataChecks(channel: LogOutputChannel): Promise<void> {
+  const current = client;
+  if (!current || current.state !== State.Running) {
+    void window.showWarningMessage('The Data Graph language server is not running.');
+    return;
+  }
+  const document = window.activeTextEditor?.document;
+  if (document?.languageId !== 'dg') {
+    void window.showWarningMessage('Data Graph: open a .dg file to run its data checks.');
+    return;
+  }
+  let summary: DataChecksSummary;
+  try {
+    summary = await current.sendRequest<DataChecksSummary>(RUN_DATA_CHECKS, { uri: document.uri.toString() });
+  } catch (error) {
+    channel.error(`Running the data checks failed: ${describe(error)}`);
+    void window.showErrorMessage('Data Graph: running the data checks failed.', 'Show Output').then((choice) => {
+      if (choice) channel.show(true);
+    });
+    return;
+  }
+  if (summary.cancelled) return;
+  for (const problem of summary.problems) channel.warn(`${document.uri.fsPath}: ${problem}`);
+  const findings = (summary.counts['DG605'] ?? 0) + (summary.counts['DG606'] ?? 0);
+  if (summary.problems.length) {
+    void window.showWarningMessage(`Data Graph: data checks incomplete: ${summary.problems[0]}`, 'Show Output').then((choice) => {
+      if (choice) channel.show(true);
+    });
+  } else {
+    void window.showInformationMessage(
+      `Data Graph: data checks ran ${summary.queries} ${summary.queries === 1 ? 'query' : 'queries'}: ${findings ? `${findings} finding${findings === 1 ? '' : 's'} (see Problems)` : 'no findings'}.`,
+    );
   }
 }
 

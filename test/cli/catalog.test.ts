@@ -11,7 +11,7 @@ import type { QueryRunner } from '../../server/src/catalog/query';
 import { liveWarehouse } from '../../server/src/catalog/live';
 import { pullCatalog } from '../../server/src/cli/catalog';
 import { check, type CheckOptions, type CheckRun } from '../../server/src/cli/check';
-import { dataChecks } from '../../server/src/cli/data';
+import { dataChecks } from '../../server/src/catalog/dataRun';
 import { UsageError } from '../../server/src/cli/files';
 import { ensureBuilt } from '../support/lspClient';
 import { repoRoot, wasmParser } from '../support/wasm';

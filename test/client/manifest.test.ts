@@ -55,11 +55,17 @@ describe('extension manifest', () => {
   it('registers every contributed command in the client', () => {
     const source = readFileSync(join(repoRoot, 'client', 'src', 'extension.ts'), 'utf8');
     const ids = pkg.contributes.commands.map((c) => c.command);
-    expect(ids.sort()).toEqual(['dataGraph.refreshCatalog', 'dataGraph.restartServer', 'dataGraph.showOutput']);
+    expect(ids.sort()).toEqual(['dataGraph.refreshCatalog', 'dataGraph.restartServer', 'dataGraph.runDataChecks', 'dataGraph.setWarehouseSecret', 'dataGraph.showOutput']);
     for (const { command, title } of pkg.contributes.commands) {
       expect(source).toContain(`'${command}'`);
       expect(title).not.toBe('');
     }
+  });
+
+  it('declares limited support for untrusted workspaces', () => {
+    const capabilities = (pkg as unknown as { capabilities?: { untrustedWorkspaces?: { supported: unknown; description?: unknown } } }).capabilities;
+    expect(capabilities?.untrustedWorkspaces?.supported).toBe('limited');
+    expect(capabilities?.untrustedWorkspaces?.description).toBeTruthy();
   });
 
   it('documents settings the server accepts', () => {

@@ -119,6 +119,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Absolute paths of the workspace folders (sent as `workspaceFolders` and `rootUri`); none by default. */
   workspaceFolders?: string[];
+  /** Sent as `initializationOptions` (e.g. `{ untrusted: true }`, as VS Code's client does in restricted mode). */
+  initializationOptions?: unknown;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -241,6 +243,10 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   /** window/logMessage notifications received. */
   readonly logs: LogMessageParams[] = [];
+  /** The tokens of the server's window/workDoneProgress/create requests (each accepted). */
+  readonly progressTokens: (string | number)[] = [];
+  /** `$/progress` notifications received, in order. */
+  readonly progress: { token: string | number; value: unknown }[] = [];
   /** The server's stderr. */
   stderr = '';
   /** Each `workspace/configuration` request the server made. */
@@ -281,6 +287,13 @@ export class LspClient {
       return params.items.map((item) => (item.section === 'dataGraph' ? this.settings : null));
     });
     connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      this.progressTokens.push(params.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (params: { token: string | number; value: unknown }) => {
+      this.progress.push(params);
+    });
   }
 
   /** Spawns the built server (`dg-language-server --stdio`) and runs the initialize handshake. */
@@ -321,6 +334,7 @@ export class LspClient {
         rootUri: folders[0]?.uri ?? null,
         capabilities,
         workspaceFolders: folders.length ? folders : null,
+        ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       }),
       'initialize',
     );

@@ -8,7 +8,7 @@ import { ProjectCatalogs } from '../catalog/project';
 import { liveWarehouse } from '../catalog/live';
 import { pullCatalog } from './catalog';
 import { check } from './check';
-import { dataChecks } from './data';
+import { dataChecks } from '../catalog/dataRun';
 import { UsageError } from './files';
 import { formatHuman } from './formats/human';
 import { formatJson } from './formats/json';

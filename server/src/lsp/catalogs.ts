@@ -80,6 +80,18 @@ export class CatalogService {
     return entry.load ? { config: entry.state, load: entry.load } : { config: entry.state };
   }
 
+  /**
+   * The document's project once its configuration was read and its catalog load settled (for requests
+   * that need it, e.g. dg/runDataChecks); `undefined` once stopped.
+   */
+  async settled(uri: string): Promise<DocumentProject | undefined> {
+    if (this.stopped) return undefined;
+    if (!this.documents.has(uri)) await this.lookup(uri);
+    const file = this.documents.get(uri);
+    if (typeof file === 'string') await (this.entries.get(file) ?? this.start(file)).ready;
+    return this.projectOf(uri);
+  }
+
   /** The loaded catalog a document's completion and hover read (none while loading or when it failed). */
   catalogOf(uri: string): Catalog | undefined {
     return this.projectOf(uri)?.load?.catalog;

@@ -12,7 +12,8 @@ const USAGE = `Usage: dg-language-server --stdio
 The Data Graph (.dg) language server. It speaks the Language Server Protocol over stdin/stdout
 (--stdio); --node-ipc, --socket=<port> and --pipe=<name> are accepted too.
 Settings come from the client's "dataGraph" configuration section, and from the dg.config.json above
-each document (warehouse catalog, severities); the custom request dg/refreshCatalog reloads it.
+each document (warehouse catalog, severities); the custom request dg/refreshCatalog reloads it, and dg/runDataChecks runs the data checks
+(DG605, DG606) of a document on demand.
 `;
 
 /** Keeps stray console output (ours or a dependency's) off stdout, which carries the protocol. */
@@ -26,18 +27,18 @@ function consoleToStderr(): void {
 
 function serve(stdio: boolean): void {
   const loadParser = () => DgParser.load(bundledWasm());
-  const { drivers } = liveWarehouse();
+  const { drivers, connectors } = liveWarehouse();
   let server: DgServer;
   if (stdio) {
     consoleToStderr();
-    server = serveStreams(process.stdin, process.stdout, { version, loadParser, drivers });
+    server = serveStreams(process.stdin, process.stdout, { version, loadParser, drivers, connectors });
     const exit = () => process.exit(server.shutdownReceived ? 0 : 1);
     process.stdin.on('end', exit);
     process.stdin.on('close', exit);
   } else {
     // --node-ipc, --socket, --pipe: vscode-languageserver reads them from process.argv.
     const connection = createConnection();
-    server = startServer(connection, { version, loadParser, drivers });
+    server = startServer(connection, { version, loadParser, drivers, connectors });
     connection.listen();
   }
   // A bug anywhere must not take the server down with it.

@@ -1,6 +1,8 @@
 import {
   DidChangeConfigurationNotification,
+  LSPErrorCodes,
   ResponseError,
+  type CancellationToken,
   type ClientCapabilities,
   type Connection,
   type Diagnostic as LspDiagnostic,
@@ -21,6 +23,7 @@ import {
 import { resolve } from 'node:path';
 import { mergeSettings, warehouseDiagnostics } from '../catalog/project';
 import type { WarehouseDrivers } from '../catalog/providers';
+import type { QueryConnectors } from '../catalog/query';
 import { analyze, type Analysis } from '../checks/analyze';
 import type { Diagnostic } from '../checks/diagnostic';
 import type { CheckSettings } from '../checks/index';
@@ -29,6 +32,7 @@ import type { DgParser } from '../syntax/parser';
 import { clientSupport, serverCapabilities, type ClientSupport } from './capabilities';
 import { CatalogService, type RefreshResult } from './catalogs';
 import { diagnosticSupport, toLspDiagnostics, type DiagnosticSupport } from './convert';
+import { runDocumentDataChecks, untrustedDrivers, RUN_DATA_CHECKS_METHOD, type DataChecksSummary } from './dataChecks';
 import { DocumentStore, type OpenDocument } from './documents';
 import { registerFeatures, type CurrentDocument } from './features';
 import { documentUri, PendingDocumentMessages } from './pending';
@@ -47,7 +51,11 @@ export interface ServerOptions {
   drivers?: WarehouseDrivers;
   /** Where `env:NAME` references in dg.config.json are read (default: the process environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Live warehouse connections for the data checks (`liveWarehouse().connectors`); without them dg/runDataChecks reports DG607. */
+  connectors?: QueryConnectors;
 }
+
+export { RUN_DATA_CHECKS_METHOD, type DataChecksSummary } from './dataChecks';
 
 /** The custom request that reloads the warehouse catalog: params `{ uri?: string }` (a document of the project; none: every project). */
 export const REFRESH_CATALOG_METHOD = 'dg/refreshCatalog';
@@ -87,6 +95,15 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   let shutdownReceived = false;
   /** Versions (by their syntax) whose analysis threw. */
   const failedAnalyses = new WeakSet<SyntaxDocument>();
+  /**
+   * The last dg/runDataChecks results per document, for the version they were run on (by its syntax):
+   * merged into that version's diagnostics; a new version, closing the document or the next run drops them.
+   */
+  const dataResults = new Map<string, { syntax: SyntaxDocument; diagnostics: Diagnostic[] }>();
+  /** `initializationOptions.untrusted`: VS Code's restricted mode; no warehouse connections at all. */
+  let untrusted = false;
+  /** The data-check runs under way, by document URI (a new run cancels the previous one). */
+  const dataRuns = new Map<string, AbortController>();
 
   const reportCrash = (family: string, error: unknown) =>
     log.error(
@@ -110,6 +127,8 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     } catch (error) {
       reportCrash('warehouse', error);
     }
+    const data = dataResults.get(document.uri);
+    if (data?.syntax === document.syntax) extra = [...extra, ...data.diagnostics];
     if (extra.length === 0) return analysis;
     const diagnostics = [...analysis.diagnostics, ...extra].sort(
       (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
@@ -248,9 +267,12 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     );
     if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
     const folders = workspaceFolderPaths(params);
+    untrusted = (params.initializationOptions as { untrusted?: unknown } | null | undefined)?.untrusted === true;
+    if (untrusted) connection.console.info('dg: the workspace is not trusted: no warehouse connections (catalog files are still read)');
+    const drivers = untrusted ? untrustedDrivers() : options.drivers;
     catalogs = new CatalogService({
       roots: folders,
-      ...(options.drivers ? { drivers: options.drivers } : {}),
+      ...(drivers ? { drivers } : {}),
       ...(options.env ? { env: options.env } : {}),
       onChange: (uris) => {
         for (const uri of uris) {
@@ -312,6 +334,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onDidChangeTextDocument(
     documentHandler('didChange', (params: DidChangeTextDocumentParams, uri, documents) => {
       const document = documents.change(uri, params.textDocument.version, params.contentChanges ?? []);
+      dataResults.delete(uri); // the data checks' results were for the previous version
       if (!document) {
         log.warn(`not-open:${uri}`, `dg: ignoring a change to ${uri}, which is not open`);
         return;
@@ -323,6 +346,8 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onDidCloseTextDocument(
     documentHandler('didClose', (_params: DidCloseTextDocumentParams, uri, documents) => {
       documents.close(uri);
+      dataResults.delete(uri);
+      dataRuns.get(uri)?.abort();
       catalogs?.close(uri);
       send(uri, []);
     }),
@@ -353,8 +378,64 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     }
   });
 
+  connection.onRequest(RUN_DATA_CHECKS_METHOD, async (params: unknown, token: CancellationToken): Promise<DataChecksSummary> => {
+    const uri = (params as { uri?: unknown } | null | undefined)?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(-32602, `${RUN_DATA_CHECKS_METHOD}: params must be { uri: string }`);
+    const opened = store?.get(uri);
+    if (!opened || !catalogs || shutdownReceived) throw new ResponseError(-32602, `${RUN_DATA_CHECKS_METHOD}: ${uri} is not open`);
+    dataRuns.get(uri)?.abort();
+    const controller = new AbortController();
+    dataRuns.set(uri, controller);
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    const workDoneToken = (params as { workDoneToken?: string | number }).workDoneToken;
+    let progress: { begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void; report(percentage: number, message?: string): void; done(): void } | undefined;
+    try {
+      if (workDoneToken !== undefined) {
+        progress = connection.window.attachWorkDoneProgress(workDoneToken);
+      } else if (capabilities.window?.workDoneProgress) {
+        const created = await connection.window.createWorkDoneProgress();
+        created.token.onCancellationRequested(() => controller.abort());
+        progress = created;
+      }
+    } catch (error) {
+      log.warn(`progress:${messageOf(error)}`, `dg: could not create work-done progress: ${messageOf(error)}`);
+    }
+    progress?.begin('Data Graph: running data checks', 0, 'loading the catalog', true);
+    try {
+      const project = await catalogs.settled(uri);
+      const document = store?.get(uri);
+      if (!document) throw new ResponseError(-32602, `${RUN_DATA_CHECKS_METHOD}: ${uri} was closed`);
+      const analysis = current(uri)?.analysis;
+      if (!analysis) throw new ResponseError(-32603, `${RUN_DATA_CHECKS_METHOD}: ${uri} could not be analyzed`);
+      const syntax = document.syntax;
+      const { summary, diagnostics } = await runDocumentDataChecks(uri, analysis.model, project, settings, syntax.lineIndex, {
+        connectors: options.connectors ?? {},
+        ...(options.env ? { env: options.env } : {}),
+        untrusted,
+        signal: controller.signal,
+        progress: (message, percentage) => progress?.report(percentage, message),
+      });
+      if (controller.signal.aborted) {
+        if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${RUN_DATA_CHECKS_METHOD}: cancelled`);
+        return summary; // superseded by a newer run, or the document closed
+      }
+      const now = store?.get(uri);
+      if (now && now.syntax === syntax) {
+        dataResults.set(uri, { syntax, diagnostics });
+        document.analysis = undefined;
+        publish(now);
+      }
+      return summary;
+    } finally {
+      cancel.dispose();
+      if (dataRuns.get(uri) === controller) dataRuns.delete(uri);
+      progress?.done();
+    }
+  });
+
   connection.onShutdown(() => {
     shutdownReceived = true;
+    for (const run of dataRuns.values()) run.abort();
     catalogs?.stop();
     workspace?.stop();
     store?.clear();
