@@ -119,15 +119,7 @@ export function catalogUnavailable(
   settings: CheckSettings = {},
   lines?: LineIndex,
 ): Diagnostic[] {
-  const context = new CheckContext(model, settings, lines);
-  const anchor = model.dataGraphs[0]?.type.span ?? { start: 0, end: 0 };
-  const hint = problem.hint ? ` ${problem.hint}` : '';
-  context.report(
-    'DG607',
-    anchor,
-    `Warehouse checks (DG600–DG604) skipped: ${problem.reason.replace(/\.$/, '')}.${hint}`,
-  );
-  return applySettings(context);
+  return catalogNotice(model, `Warehouse checks (DG600–DG604) skipped: ${explain(problem)}`, settings, lines);
 }
 
 /**
@@ -142,14 +134,16 @@ export function catalogFallback(
   settings: CheckSettings = {},
   lines?: LineIndex,
 ): Diagnostic[] {
+  return catalogNotice(model, `Warehouse checks (DG600–DG604) used ${origin}, which may be stale: ${explain(problem)}`, settings, lines);
+}
+
+const explain = (problem: { reason: string; hint?: string }) =>
+  `${problem.reason.replace(/\.$/, '')}.${problem.hint ? ` ${problem.hint}` : ''}`;
+
+/** One DG607 on the `data_graph` keyword, with the settings applied. */
+function catalogNotice(model: GraphModel, message: string, settings: CheckSettings, lines?: LineIndex): Diagnostic[] {
   const context = new CheckContext(model, settings, lines);
-  const anchor = model.dataGraphs[0]?.type.span ?? { start: 0, end: 0 };
-  const hint = problem.hint ? ` ${problem.hint}` : '';
-  context.report(
-    'DG607',
-    anchor,
-    `Warehouse checks (DG600–DG604) used ${origin}, which may be stale: ${problem.reason.replace(/\.$/, '')}.${hint}`,
-  );
+  context.report('DG607', model.dataGraphs[0]?.type.span ?? { start: 0, end: 0 }, message);
   return applySettings(context);
 }
 
