@@ -2,7 +2,16 @@
 // (server/out/server.js, `--stdio`) for `dg` documents and forwards the `dataGraph` settings; every
 // language feature lives in the server, so the CLI, the server and the editor always agree.
 import * as path from 'node:path';
-import { commands, ProgressLocation, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import {
+  commands,
+  ProgressLocation,
+  StatusBarAlignment,
+  window,
+  workspace,
+  type ExtensionContext,
+  type LogOutputChannel,
+  type StatusBarItem,
+} from 'vscode';
 import {
   LanguageClient,
   State,
@@ -55,7 +64,21 @@ interface RefreshResult {
   catalogs: { config: string; origin?: string; tables?: number; columns?: number; problems: string[] }[];
 }
 
+/** The server's notification of the catalog state of some documents (server/src/lsp/catalogs.ts). */
+const STATUS = 'dg/status';
+
+/** Its parameters (never a secret: an origin, a size or a reason). */
+interface StatusParams {
+  server: 'ready';
+  config?: string;
+  catalog: { state: 'none' | 'loading' | 'loaded' | 'unavailable'; detail?: string };
+  uris: string[];
+}
+
 let client: LanguageClient | undefined;
+let statusItem: StatusBarItem | undefined;
+/** Document URI → its last catalog state. */
+const statuses = new Map<string, StatusParams>();
 let output: LogOutputChannel | undefined;
 /** The restart under way, if any: a second request joins it instead of starting another server. */
 let restarting: Promise<void> | undefined;
@@ -83,8 +106,55 @@ export async function activate(context: ExtensionContext): Promise<void> {
       restarting ??= restartServer(context, channel).finally(() => (restarting = undefined));
     }),
   );
+  statusItem = window.createStatusBarItem('dataGraph.status', StatusBarAlignment.Left, 10);
+  statusItem.name = 'Data Graph';
+  statusItem.command = COMMANDS.showOutput;
+  context.subscriptions.push(
+    statusItem,
+    window.onDidChangeActiveTextEditor(() => updateStatus()),
+    workspace.onDidCloseTextDocument((document) => statuses.delete(document.uri.toString())),
+  );
   client = await createClient(context, channel);
+  updateStatus();
   await startClient(client, channel);
+  updateStatus();
+}
+
+/** Shows the active editor's server and catalog state in the status bar, for dg documents only. */
+function updateStatus(): void {
+  const item = statusItem;
+  if (!item) return;
+  const document = window.activeTextEditor?.document;
+  if (document?.languageId !== 'dg') {
+    item.hide();
+    return;
+  }
+  const current = client;
+  const running = current?.state === State.Running;
+  const status = statuses.get(document.uri.toString());
+  if (!running) {
+    item.text = current?.state === State.Starting ? '$(sync~spin) Data Graph: starting' : '$(error) Data Graph: server stopped';
+    item.tooltip = 'The Data Graph language server is not running. Click for the output.';
+  } else if (!status) {
+    item.text = '$(database) Data Graph';
+    item.tooltip = 'The Data Graph language server is ready.';
+  } else {
+    const { state, detail } = status.catalog;
+    const name = status.config ? path.basename(path.dirname(status.config)) : undefined;
+    const tables = state === 'loaded' && detail ? /(\d+) tables/.exec(detail)?.[1] : undefined;
+    item.text =
+      state === 'loaded'
+        ? `$(database) Data Graph: ${name ?? 'catalog'}${tables ? ` (${tables} tables)` : ''}`
+        : state === 'loading'
+          ? '$(sync~spin) Data Graph: loading catalog'
+          : state === 'unavailable'
+            ? '$(warning) Data Graph: catalog unavailable'
+            : '$(database) Data Graph: no catalog';
+    item.tooltip = [`Data Graph language server: ${status.server}`, status.config ? `Configuration: ${status.config}` : undefined, detail]
+      .filter(Boolean)
+      .join('\n');
+  }
+  item.show();
 }
 
 export async function deactivate(): Promise<void> {
@@ -141,7 +211,18 @@ async function createClient(context: ExtensionContext, channel: LogOutputChannel
     // Restricted mode: the server reads catalog files only and never connects to a warehouse.
     initializationOptions: { untrusted: !workspace.isTrusted },
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  const created = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  created.onDidChangeState(() => {
+    if (created.state !== State.Running) statuses.clear();
+    if (client === created) updateStatus();
+  });
+  // A client-side handler registered before start is installed when the connection starts.
+  created.onNotification(STATUS, (params: StatusParams) => {
+    if (!params || !Array.isArray(params.uris)) return;
+    for (const uri of params.uris) statuses.set(uri, params);
+    if (client === created) updateStatus();
+  });
+  return created;
 }
 
 async function startClient(current: LanguageClient, channel: LogOutputChannel): Promise<boolean> {

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSettings } from '../../server/src/lsp/settings';
+import { readProjectSettings, readSettings } from '../../server/src/lsp/settings';
+import { ensureBuilt } from '../support/lspClient';
 import { repoRoot } from '../support/wasm';
 
 // The extension manifest (package.json), the language configuration and the client bundle agree with
@@ -19,6 +21,7 @@ interface Manifest {
   contributes: {
     languages: { id: string; extensions: string[]; configuration: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
+    snippets: { language: string; path: string }[];
     commands: { command: string; title: string }[];
     configuration: { properties: Record<string, Record<string, unknown>> };
   };
@@ -70,7 +73,13 @@ describe('extension manifest', () => {
 
   it('documents settings the server accepts', () => {
     const properties = pkg.contributes.configuration.properties;
-    expect(Object.keys(properties).sort()).toEqual(['dataGraph.identityTypes', 'dataGraph.severities', 'dataGraph.trace.server']);
+    expect(Object.keys(properties).sort()).toEqual([
+      'dataGraph.catalog.loadOnStartup',
+      'dataGraph.configPath',
+      'dataGraph.identityTypes',
+      'dataGraph.severities',
+      'dataGraph.trace.server',
+    ]);
     for (const property of Object.values(properties)) expect(property['markdownDescription'] ?? property['description']).toBeTruthy();
 
     const severity = Object.values(properties['dataGraph.severities']!['patternProperties'] as Record<string, { enum: string[] }>)[0]!;
@@ -79,7 +88,46 @@ describe('extension manifest', () => {
     }
     expect(readSettings({ identityTypes: ['crm_id'] }).problems).toEqual([]);
     expect(properties['dataGraph.trace.server']!['enum']).toEqual(['off', 'messages', 'verbose']);
+    // VS Code sends dotted settings nested; the defaults are the server's.
+    expect(properties['dataGraph.configPath']!['default']).toBe('');
+    expect(properties['dataGraph.catalog.loadOnStartup']!['default']).toBe(true);
+    expect(readProjectSettings({ configPath: '', catalog: { loadOnStartup: true } })).toEqual({ project: { loadOnStartup: true }, problems: [] });
+    expect(readProjectSettings({ configPath: 'conf/dg.config.json', catalog: { loadOnStartup: false } })).toEqual({
+      project: { configPath: 'conf/dg.config.json', loadOnStartup: false },
+      problems: [],
+    });
+    expect(readProjectSettings({ configPath: 3, catalog: { loadOnStartup: 'no' } }).problems).toHaveLength(2);
   });
+
+  it('contributes dg snippets, packaged in the .vsix, whose starter graph checks clean', () => {
+    expect(pkg.contributes.snippets).toEqual([{ language: 'dg', path: './client/snippets/dg.json' }]);
+    const vscodeignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
+    expect(vscodeignore).toContain('!client/snippets/dg.json');
+    const snippets = readJson('client/snippets/dg.json') as Record<string, { prefix: string | string[]; body: string[]; description: string }>;
+    for (const snippet of Object.values(snippets)) expect(snippet.description).toBeTruthy();
+    const starter = Object.values(snippets).find((s) => [s.prefix].flat().includes('data_graph'));
+    expect(starter).toBeDefined();
+    // Expanded with every placeholder's default (the first choice), the starter graph has no problems.
+    const body = starter!.body.join('\n');
+    const defaults = new Map<string, string>();
+    for (const m of body.matchAll(/\$\{(\d+):([^}]*)\}/g)) defaults.set(m[1]!, m[2]!);
+    for (const m of body.matchAll(/\$\{(\d+)\|([^,|]*)[^}]*\}/g)) defaults.set(m[1]!, m[2]!);
+    const text = body
+      .replace(/\$\{(\d+):([^}]*)\}/g, (_, _n: string, value: string) => value)
+      .replace(/\$\{(\d+)\|([^,|]*)[^}]*\}/g, (_, _n: string, value: string) => value)
+      .replace(/\$(\d+)/g, (_, n: string) => defaults.get(n) ?? '');
+    expect(text).toContain('external_id {');
+    expect(text).toContain('join_on        = "account-entity.id = cart-entity.account_id"');
+    ensureBuilt(); // the CLI bundle
+    const dir = mkdtempSync(join(tmpdir(), 'dg-snippet-'));
+    try {
+      writeFileSync(join(dir, 'starter.dg'), text);
+      const out = execFileSync(process.execPath, [join(repoRoot, 'server', 'bin', 'dg.js'), 'check', join(dir, 'starter.dg')], { cwd: dir, encoding: 'utf8' });
+      expect(out).toContain('No problems');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('language configuration', () => {

@@ -238,6 +238,14 @@ interface Waiter {
   resolve: (p: PublishDiagnosticsParams) => void;
 }
 
+/** The server's `dg/status` notification (server/src/lsp/catalogs.ts `StatusParams`). */
+export interface DgStatus {
+  server: 'ready';
+  config?: string;
+  catalog: { state: 'none' | 'loading' | 'loaded' | 'unavailable'; detail?: string };
+  uris: string[];
+}
+
 export class LspClient {
   /** Every publishDiagnostics received, in order. */
   readonly published: PublishDiagnosticsParams[] = [];
@@ -247,6 +255,8 @@ export class LspClient {
   readonly progressTokens: (string | number)[] = [];
   /** `$/progress` notifications received, in order. */
   readonly progress: { token: string | number; value: unknown }[] = [];
+  /** `dg/status` notifications received, in order. */
+  readonly statuses: DgStatus[] = [];
   /** The server's stderr. */
   stderr = '';
   /** Each `workspace/configuration` request the server made. */
@@ -254,6 +264,7 @@ export class LspClient {
   initializeResult!: InitializeResult;
 
   private readonly waiters = new Set<Waiter>();
+  private readonly statusWaiters = new Set<{ uri: string; predicate: (s: DgStatus) => boolean; resolve: (s: DgStatus) => void }>();
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
   private settings: Record<string, unknown> | null | undefined;
@@ -293,6 +304,15 @@ export class LspClient {
     });
     connection.onNotification('$/progress', (params: { token: string | number; value: unknown }) => {
       this.progress.push(params);
+    });
+    connection.onNotification('dg/status', (params: DgStatus) => {
+      this.statuses.push(params);
+      for (const waiter of [...this.statusWaiters]) {
+        if (params.uris.includes(waiter.uri) && waiter.predicate(params)) {
+          this.statusWaiters.delete(waiter);
+          waiter.resolve(params);
+        }
+      }
     });
   }
 
@@ -411,6 +431,20 @@ export class LspClient {
    * Resolves once the server has handled every message sent before: the server answers requests in
    * order, so anything it publishes for earlier notifications arrives before this answer.
    */
+  /** The first `dg/status` for `uri` (received already, or later) that satisfies `predicate`. */
+  waitForStatus(uri: string, predicate: (status: DgStatus) => boolean = () => true): Promise<DgStatus> {
+    const known = this.statuses.find((s) => s.uris.includes(uri) && predicate(s));
+    if (known) return Promise.resolve(known);
+    return new Promise<DgStatus>((resolve, reject) => {
+      const waiter = { uri, predicate, resolve: (s: DgStatus) => (clearTimeout(timer), resolve(s)) };
+      const timer = setTimeout(() => {
+        this.statusWaiters.delete(waiter);
+        reject(new Error(`no matching dg/status for ${uri} within ${this.timeoutMs} ms; got ${JSON.stringify(this.statuses)}`));
+      }, this.timeoutMs);
+      this.statusWaiters.add(waiter);
+    });
+  }
+
   async roundTrip(): Promise<void> {
     await this.within(
       this.connection.sendRequest('dg/test/roundTrip').then(

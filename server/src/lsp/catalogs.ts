@@ -1,5 +1,7 @@
 import type { Catalog } from '../catalog/catalog';
 import { ProjectCatalogs, type CatalogLoad, type ConfigState, type ProjectCatalogOptions } from '../catalog/project';
+import { basename, isAbsolute, resolve } from 'node:path';
+import type { ProjectSettings } from './settings';
 import { fileUriToPath } from './workspaceFiles';
 
 /**
@@ -20,11 +22,31 @@ export interface DocumentProject {
   load?: CatalogLoad;
 }
 
+/**
+ * A configuration's catalog state for the status bar (`dg/status`): never a secret, only an origin, a
+ * size or a reason.
+ */
+export interface CatalogStatus {
+  state: 'none' | 'loading' | 'loaded' | 'unavailable';
+  detail?: string;
+}
+
+/** The `dg/status` notification: the state of the documents `uris` (all of one configuration, or none). */
+export interface StatusParams {
+  server: 'ready';
+  /** The dg.config.json, when one applies. */
+  config?: string;
+  catalog: CatalogStatus;
+  uris: string[];
+}
+
 /** One configuration and its catalog. */
 interface Entry {
   file: string;
   state?: ConfigState;
   load?: CatalogLoad;
+  /** Whether no catalog load follows (none configured, or `loadOnStartup` off). */
+  settledState?: boolean;
   /** Settles when the configuration was read and its catalog load settled. */
   ready: Promise<void>;
 }
@@ -51,6 +73,7 @@ export class CatalogService {
   private readonly lookups = new Map<string, Promise<void>>();
   private readonly entries = new Map<string, Entry>();
   private stopped = false;
+  private settings: ProjectSettings = { loadOnStartup: true };
 
   constructor(
     private readonly options: ProjectCatalogOptions & {
@@ -58,6 +81,8 @@ export class CatalogService {
       onChange: (uris: string[]) => void;
       /** One line per catalog loaded or failed (for the output channel). */
       log?: (message: string, problem: boolean) => void;
+      /** A configuration's (or a document's) catalog state changed (`dg/status`). */
+      onStatus?: (status: StatusParams) => void;
     },
   ) {
     this.project = new ProjectCatalogs(options);
@@ -127,11 +152,35 @@ export class CatalogService {
       for (const document of affected) this.documents.delete(document);
     }
     this.lookups.clear();
-    await Promise.all(affected.map((document) => this.lookup(document)));
+    await Promise.all(affected.map((document) => this.lookup(document, true)));
     const files = new Set(affected.map((document) => this.documents.get(document)).filter((f): f is string => typeof f === 'string'));
     await Promise.all([...files].map((file) => this.entries.get(file)?.ready));
     this.options.onChange(affected);
     return { catalogs: [...files].map((file) => this.describe(file)) };
+  }
+
+  /**
+   * Applies `dataGraph.configPath` and `dataGraph.catalog.loadOnStartup`. When they changed, everything
+   * read is forgotten (the caller re-checks the documents, which looks them up again). Returns whether
+   * they changed.
+   */
+  configure(settings: ProjectSettings): boolean {
+    const same = settings.configPath === this.settings.configPath && settings.loadOnStartup === this.settings.loadOnStartup;
+    this.settings = { ...settings };
+    if (same || this.stopped) return false;
+    this.project.forget();
+    this.entries.clear();
+    this.documents.clear();
+    this.lookups.clear();
+    return true;
+  }
+
+  /** The catalog state of a document, once known (for `dg/status`). */
+  statusOf(uri: string): StatusParams | undefined {
+    const file = this.documents.get(uri);
+    if (file === undefined) return undefined;
+    if (file === null) return { server: 'ready', catalog: { state: 'none', detail: 'no dg.config.json applies' }, uris: [uri] };
+    return { ...this.status(file), uris: [uri] };
   }
 
   /** Cancels the loads under way (shutdown). */
@@ -140,18 +189,33 @@ export class CatalogService {
     this.project.cancelAll();
   }
 
-  private lookup(uri: string): Promise<void> {
+  /** The dg.config.json `dataGraph.configPath` names (relative to the first workspace folder), if set. */
+  private explicitConfig(): string | undefined {
+    const path = this.settings.configPath;
+    if (!path) return undefined;
+    const root = this.project.roots[0];
+    return isAbsolute(path) ? resolve(path) : root !== undefined ? resolve(root, path) : undefined;
+  }
+
+  /** `load`: load the catalog even when `loadOnStartup` is off (a refresh). */
+  private lookup(uri: string, load = false): Promise<void> {
     let lookup = this.lookups.get(uri);
     if (lookup) return lookup;
     lookup = (async () => {
       const path = fileUriToPath(uri);
       const roots = this.project.roots;
       // A document that is no file (untitled) gets the first workspace root's configuration.
-      const file = path !== undefined ? await this.project.configFileFor(path) : roots.length ? await this.project.configFileFor(roots[0]!, true) : undefined;
+      const explicit = this.explicitConfig();
+      const file =
+        explicit ?? (path !== undefined ? await this.project.configFileFor(path) : roots.length ? await this.project.configFileFor(roots[0]!, true) : undefined);
       if (this.stopped || this.lookups.get(uri) !== lookup) return;
       this.documents.set(uri, file ?? null);
-      if (file === undefined) return; // checked as before: nothing changes
-      const entry = this.entries.get(file) ?? this.start(file);
+      if (file === undefined) {
+        this.options.onStatus?.({ server: 'ready', catalog: { state: 'none', detail: 'no dg.config.json applies' }, uris: [uri] });
+        return; // checked as before: nothing changes
+      }
+      const entry = this.entries.get(file) ?? this.start(file, load);
+      this.options.onStatus?.({ ...this.status(file), uris: [uri] });
       if (entry.state) this.options.onChange([uri]); // the configuration was read for another document already
     })().finally(() => {
       if (this.lookups.get(uri) === lookup) this.lookups.delete(uri);
@@ -161,7 +225,7 @@ export class CatalogService {
   }
 
   /** Reads a configuration and loads its catalog, telling its documents after each step. */
-  private start(file: string): Entry {
+  private start(file: string, load = false): Entry {
     const entry: Entry = { file, ready: Promise.resolve() };
     this.entries.set(file, entry);
     const current = () => !this.stopped && this.entries.get(file) === entry;
@@ -170,15 +234,44 @@ export class CatalogService {
       if (!current()) return;
       entry.state = state;
       if (state.kind === 'invalid') this.options.log?.(`dg: ${file}: ${state.error.message}`, true);
+      if (state.kind !== 'config' || (!load && !this.settings.loadOnStartup)) entry.settledState = true;
       this.options.onChange(this.documentsOf(file));
-      if (state.kind !== 'config') return;
-      const load = await this.project.catalog(state.config);
+      this.notify(file);
+      if (state.kind !== 'config' || entry.settledState) return;
+      const loaded = await this.project.catalog(state.config);
       if (!current()) return;
-      entry.load = load;
-      this.report(file, load);
-      if (load.configured) this.options.onChange(this.documentsOf(file));
+      entry.load = loaded;
+      this.report(file, loaded);
+      if (loaded.configured) this.options.onChange(this.documentsOf(file));
+      this.notify(file);
     })();
     return entry;
+  }
+
+  private notify(file: string): void {
+    const uris = this.documentsOf(file);
+    if (uris.length) this.options.onStatus?.({ ...this.status(file), uris });
+  }
+
+  /** The state of a configuration's catalog (no URIs yet). */
+  private status(file: string): StatusParams {
+    const entry = this.entries.get(file);
+    const state = entry?.state;
+    const base = { server: 'ready' as const, config: file, uris: [] };
+    if (!entry || !state) return { ...base, catalog: { state: 'loading', detail: 'reading dg.config.json' } };
+    if (state.kind === 'none') return { ...base, catalog: { state: 'none', detail: 'no dg.config.json applies' } };
+    if (state.kind === 'invalid') return { ...base, catalog: { state: 'unavailable', detail: state.error.message } };
+    const name = basename(state.config.dir);
+    const load = entry.load;
+    if (!load) {
+      return entry.settledState
+        ? { ...base, catalog: { state: 'none', detail: 'not loaded (dataGraph.catalog.loadOnStartup is off): run "Data Graph: Refresh Warehouse Catalog"' } }
+        : { ...base, catalog: { state: 'loading', detail: 'loading the warehouse catalog' } };
+    }
+    if (!load.configured) return { ...base, catalog: { state: 'none', detail: 'dg.config.json names no warehouse and no catalog' } };
+    if (!load.catalog) return { ...base, catalog: { state: 'unavailable', detail: load.failures[0]?.message ?? 'the catalog could not be loaded' } };
+    const tables = load.catalog.stats().tables;
+    return { ...base, catalog: { state: 'loaded', detail: `${name ? `${name}: ` : ''}${tables} tables` } };
   }
 
   private documentsOf(file: string): string[] {

@@ -36,7 +36,7 @@ import { runDocumentDataChecks, untrustedDrivers, RUN_DATA_CHECKS_METHOD, type D
 import { DocumentStore, type OpenDocument } from './documents';
 import { registerFeatures, type CurrentDocument } from './features';
 import { documentUri, PendingDocumentMessages } from './pending';
-import { readSettings, SETTINGS_SECTION } from './settings';
+import { readProjectSettings, readSettings, SETTINGS_SECTION } from './settings';
 import { fileUriToPath, WorkspaceFiles } from './workspaceFiles';
 
 export interface ServerOptions {
@@ -59,6 +59,8 @@ export { RUN_DATA_CHECKS_METHOD, type DataChecksSummary } from './dataChecks';
 
 /** The custom request that reloads the warehouse catalog: params `{ uri?: string }` (a document of the project; none: every project). */
 export const REFRESH_CATALOG_METHOD = 'dg/refreshCatalog';
+/** The server's notification of a configuration's catalog state, for the client's status bar (`StatusParams`). */
+export const STATUS_METHOD = 'dg/status';
 
 export interface DgServer {
   readonly shutdownReceived: boolean;
@@ -214,6 +216,9 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     const read = readSettings(raw);
     for (const problem of read.problems) log.warn(`settings:${problem}`, `dg: ignoring a setting: ${problem}`);
     settings = read.settings;
+    const project = readProjectSettings(raw);
+    for (const problem of project.problems) log.warn(`settings:${problem}`, `dg: ignoring a setting: ${problem}`);
+    catalogs?.configure(project.project);
     settingsReady = true;
     recheckAll();
   }
@@ -286,6 +291,12 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
         }
       },
       log: (message, problem) => (problem ? connection.console.warn(message) : connection.console.info(message)),
+      onStatus: (status) => {
+        if (shutdownReceived) return;
+        connection
+          .sendNotification(STATUS_METHOD, status)
+          .catch((error: unknown) => log.warn(`status:${messageOf(error)}`, `dg: sending ${STATUS_METHOD} failed: ${describe(error)}`));
+      },
     });
     if (folders.length > 0) {
       workspace = new WorkspaceFiles(folders, { parser, warn: (key, message) => log.warn(key, message) });

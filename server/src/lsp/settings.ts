@@ -45,3 +45,33 @@ export function readSettings(raw: unknown): { settings: CheckSettings; problems:
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** How the server finds and loads a document's dg.config.json and catalog (`dataGraph.configPath`, `dataGraph.catalog.loadOnStartup`). */
+export interface ProjectSettings {
+  /** An explicit dg.config.json path (relative to the first workspace folder), used instead of walking up. */
+  configPath?: string;
+  /** Whether catalogs load when a document is opened (false: only `dg/refreshCatalog` loads them). */
+  loadOnStartup: boolean;
+}
+
+/** The project settings in a `dataGraph` configuration object (untrusted JSON); bad values are described in `problems`. */
+export function readProjectSettings(raw: unknown): { project: ProjectSettings; problems: string[] } {
+  const problems: string[] = [];
+  const project: ProjectSettings = { loadOnStartup: true };
+  if (!isObject(raw)) return { project, problems };
+  const configPath = raw['configPath'];
+  if (typeof configPath === 'string') {
+    if (configPath.trim() !== '') project.configPath = configPath.trim();
+  } else if (configPath !== undefined && configPath !== null) {
+    problems.push(`${SETTINGS_SECTION}.configPath should be a string`);
+  }
+  const catalog = raw['catalog'];
+  if (isObject(catalog)) {
+    const load = catalog['loadOnStartup'];
+    if (typeof load === 'boolean') project.loadOnStartup = load;
+    else if (load !== undefined && load !== null) problems.push(`${SETTINGS_SECTION}.catalog.loadOnStartup should be true or false`);
+  } else if (catalog !== undefined && catalog !== null) {
+    problems.push(`${SETTINGS_SECTION}.catalog should be an object`);
+  }
+  return { project, problems };
+}
