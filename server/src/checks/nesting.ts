@@ -37,6 +37,18 @@ export function forEachBlock(items: ItemSyntax[], visit: (block: BlockSyntax, pa
   }
 }
 
+/**
+ * The first child block of `block` that starts its line at or left of the indentation of `block`'s
+ * line: indented as a sibling, so most likely read into `block` because a `}` is missing.
+ */
+export function swallowedBlock(block: BlockSyntax, layout: Layout): BlockSyntax | undefined {
+  const indent = layout.indentation(block.span.start).length;
+  return block.items.find(
+    (child): child is BlockSyntax =>
+      child.kind === 'block' && layout.startsLine(child.span.start) && layout.indentation(child.span.start).length <= indent,
+  );
+}
+
 export interface Nesting {
   /** False when unbalanced braces moved blocks: rules that depend on where a block sits wait. */
   reliable: boolean;
@@ -75,13 +87,12 @@ export function readNesting(syntax: SyntaxFile, layout: Layout): Nesting {
   forEachBlock(syntax.items, (item, parent) => {
     parents.set(item, parent);
     if (!item.close) unclosed = true;
-    const indent = indentOf(item.span.start);
-    const swallowed = item.items.find((child) => child.kind === 'block' && layout.startsLine(child.span.start) && indentOf(child.span.start) <= indent);
+    const swallowed = swallowedBlock(item, layout);
     if (swallowed) swallowing.push({ block: item, from: swallowed.span.start });
     const close = item.close;
     if (close && !layout.sameLine(item.open.start, close.start)) {
       const next = nextOnLine(text, close.end);
-      const misplaced = !layout.startsLine(close.start) || indentOf(close.start) !== indent;
+      const misplaced = !layout.startsLine(close.start) || indentOf(close.start) !== indentOf(item.span.start);
       // Only another `}` or a comment (`#`, `//`, `/*`) may follow a `}` on its line.
       if (misplaced || !['', '}', '#', '/'].includes(next)) earlyClosed.push(item);
     }

@@ -2,6 +2,7 @@ import type { AttributeSyntax, BlockSyntax, ItemSyntax, Span, StringValue, Value
 import { BLOCKS, LEGACY_BLOCK_NAMES, blockKindOf } from '../model/schema';
 import type { CheckContext } from './context';
 import { blockTitle } from './describe';
+import { Layout, forEachBlock, swallowedBlock } from './nesting';
 
 /** DG0xx: the text does not follow the syntax (or follows a legacy form of it). */
 export function checkSyntax(context: CheckContext): void {
@@ -146,32 +147,19 @@ function checkBlockHeader(context: CheckContext, block: BlockSyntax): void {
  * outer block instead), so report it rather than the outermost block.
  */
 function checkUnclosed(context: CheckContext): void {
-  const text = context.text;
   const blocks: BlockSyntax[] = [];
-  const collect = (items: ItemSyntax[]) => {
-    for (const item of items) {
-      if (item.kind !== 'block') continue;
-      blocks.push(item);
-      collect(item.items);
-    }
-  };
-  collect(context.model.syntax.items);
+  forEachBlock(context.model.syntax.items, (block) => blocks.push(block));
   const unclosed = blocks.filter((block) => !block.close);
   if (!unclosed.length) return;
-  const suspects: { block: BlockSyntax; child: ItemSyntax }[] = [];
+  const layout = new Layout(context.lines);
+  const suspects: { block: BlockSyntax; child: BlockSyntax }[] = [];
   for (const block of blocks) {
-    const indent = indentationOf(text, block.span.start);
-    if (indent === undefined) continue;
-    const misplaced = block.items.find((child) => {
-      if (child.kind !== 'block') return false;
-      const childIndent = indentationOf(text, child.span.start);
-      return childIndent !== undefined && childIndent <= indent;
-    });
-    if (misplaced) suspects.push({ block, child: misplaced });
+    const child = layout.startsLine(block.span.start) ? swallowedBlock(block, layout) : undefined;
+    if (child) suspects.push({ block, child });
   }
   if (suspects.length) {
     for (const { block, child } of suspects) {
-      context.report('DG002', block.open, `${blockTitle(block)} is not closed: "}" missing before ${child.kind === 'block' ? blockTitle(child) : 'the next block'}`, {
+      context.report('DG002', block.open, `${blockTitle(block)} is not closed: "}" missing before ${blockTitle(child)}`, {
         related: [{ span: child.span, message: 'this block is indented as a sibling, not a child' }],
       });
     }
@@ -180,14 +168,6 @@ function checkUnclosed(context: CheckContext): void {
   for (const block of unclosed) {
     context.report('DG002', block.open, `${blockTitle(block)} is not closed: "}" missing before the end of the file`);
   }
-}
-
-/** Columns of whitespace before `offset` when it is the first thing on its line. */
-function indentationOf(text: string, offset: number): number | undefined {
-  let i = offset;
-  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
-  if (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') return undefined;
-  return offset - i;
 }
 
 function checkTemplates(context: CheckContext, value: StringValue): void {
