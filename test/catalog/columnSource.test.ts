@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder, type Catalog } from '../../server/src/catalog/catalog';
 import { catalogColumnSource } from '../../server/src/catalog/columnSource';
-import { parseCatalogText } from '../../server/src/catalog/providers/file';
+import { fixtureWarehouse } from '../support/warehouse';
 import { graphColumnSource, type ColumnSource } from '../../server/src/ide/columns';
 import { complete } from '../../server/src/ide/completion';
 import { fixture } from '../support/fixture';
-import { repoRoot } from '../support/wasm';
 
-const warehouse: Catalog = parseCatalogText(readFileSync(join(repoRoot, 'test', 'fixtures', 'catalog', 'warehouse.json'), 'utf8'), {
-  displayPath: 'warehouse.json',
-});
+const warehouse: Catalog = fixtureWarehouse();
 
 /** Completion items at `$0` with the catalog first, then the graph's own columns. */
 async function itemsAt(source: string, catalog: Catalog = warehouse) {

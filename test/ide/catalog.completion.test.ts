@@ -1,21 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../server/src/catalog/catalog';
 import { catalogColumnSource } from '../../server/src/catalog/columnSource';
-import { parseCatalogText } from '../../server/src/catalog/providers/file';
+import { fixtureWarehouse } from '../support/warehouse';
 import { graphColumnSource } from '../../server/src/ide/columns';
 import { complete, type CompletionItem, type CompletionKind } from '../../server/src/ide/completion';
 import { fixture, textOf } from '../support/fixture';
-import { repoRoot } from '../support/wasm';
 
 // Completion with the warehouse catalog (test/fixtures/catalog/warehouse.json): table_ref part by
 // part, profile_folder with Profiles Sync folders first, catalog columns (with types) before the
 // graph's own, junction columns in left/right_join_on from the junction's table_ref.
 
-const warehouse: Catalog = parseCatalogText(readFileSync(join(repoRoot, 'test', 'fixtures', 'catalog', 'warehouse.json'), 'utf8'), {
-  displayPath: 'warehouse.json',
-});
+const warehouse: Catalog = fixtureWarehouse();
 
 interface Expectation {
   /** Exactly these labels, in this order. */

@@ -1,20 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder, type Catalog } from '../../server/src/catalog/catalog';
-import { parseCatalogText } from '../../server/src/catalog/providers/file';
+import { fixtureWarehouse } from '../support/warehouse';
 import { CARD_COLUMNS } from '../../server/src/ide/catalog';
 import { hover } from '../../server/src/ide/hover';
 import { fixture, textOf } from '../support/fixture';
-import { repoRoot } from '../support/wasm';
 import { cursor } from './marked';
 
 // Hover with the warehouse catalog (test/fixtures/catalog/warehouse.json): a column's type and
 // nullability, a table_ref's table card, a profile_folder's schema.
 
-const warehouse: Catalog = parseCatalogText(readFileSync(join(repoRoot, 'test', 'fixtures', 'catalog', 'warehouse.json'), 'utf8'), {
-  displayPath: 'warehouse.json',
-});
+const warehouse: Catalog = fixtureWarehouse();
 const ORIGIN = 'catalog snapshot warehouse.json (test fixture, 2025-06-01)';
 
 /** Hover at `$0`: the whole Markdown (a string) or fragments it must contain (an array); `span`: the text it is about. */

@@ -16,14 +16,14 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, LspClient, positionAt, VSCODE_CAPABILITIES } from '../support/lspClient';
-import { repoRoot } from '../support/wasm';
+import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
 
 interface RefreshResult {
   catalogs: { config: string; origin?: string; tables?: number; columns?: number; problems: string[] }[];
 }
 const RefreshCatalog = new RequestType<{ uri?: string }, RefreshResult, void>('dg/refreshCatalog');
 
-const fixture = join(repoRoot, 'test', 'fixtures', 'catalog', 'warehouse.json');
+const fixture = WAREHOUSE_SNAPSHOT;
 
 /** `cart` names prod.crm.cartz, which the fixture warehouse does not have (DG600). */
 const GRAPH = `data_graph {

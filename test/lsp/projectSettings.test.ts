@@ -8,10 +8,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, LspClient, VSCODE_CAPABILITIES } from '../support/lspClient';
-import { repoRoot } from '../support/wasm';
+import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
 
 const RefreshCatalog = new RequestType<{ uri?: string }, { catalogs: { config: string; tables?: number }[] }, void>('dg/refreshCatalog');
-const fixture = join(repoRoot, 'test', 'fixtures', 'catalog', 'warehouse.json');
+const fixture = WAREHOUSE_SNAPSHOT;
 
 /** `prod.crm.cartz` is not in the fixture warehouse: DG600 once the catalog is loaded. */
 const GRAPH = `data_graph {
