@@ -32,3 +32,10 @@ export interface Diagnostic {
   /** Rendered faded (unused) or struck through (legacy form). */
   tags?: ('unnecessary' | 'deprecated')[];
 }
+
+/** A fix that replaces one span. */
+export const replaceFix = (title: string, span: Span, newText: string, preferred = true): Fix => ({
+  title,
+  edits: [{ span, newText }],
+  ...(preferred ? { preferred: true } : {}),
+});

@@ -10,7 +10,7 @@ import type { JoinOperand, JoinPart } from '../model/joinExpression';
 import type { Span } from '../syntax/ast';
 import { sourceOffsetOf } from '../syntax/convert';
 import type { CheckContext } from './context';
-import type { Fix } from './diagnostic';
+import { replaceFix, type Fix } from './diagnostic';
 import { didYouMean, nearest } from './suggest';
 
 /**
@@ -115,12 +115,6 @@ class Resolver {
   }
 }
 
-const replace = (title: string, span: Span, newText: string, preferred = true): Fix => ({
-  title,
-  edits: [{ span, newText }],
-  preferred,
-});
-
 function unknownRelatedEntity(context: CheckContext, resolver: Resolver, reference: EntityReference): void {
   const lower = reference.text.toLowerCase();
   const caseOnly = resolver.slugs.find((slug) => slug.toLowerCase() === lower);
@@ -131,13 +125,13 @@ function unknownRelatedEntity(context: CheckContext, resolver: Resolver, referen
       'DG300',
       reference.span,
       `unknown entity "${reference.text}"; did you mean "${legacy.entity.slug}"? (${what} of entity "${legacy.entity.slug}": related_entity takes the entity slug)`,
-      { fixes: [replace(`Use the slug "${legacy.entity.slug}"`, reference.span, legacy.entity.slug)] },
+      { fixes: [replaceFix(`Use the slug "${legacy.entity.slug}"`, reference.span, legacy.entity.slug)] },
     );
     return;
   }
   const suggestion = caseOnly ?? nearest(reference.text, resolver.slugs);
   context.report('DG300', reference.span, `unknown entity "${reference.text}"${didYouMean(suggestion)}`, {
-    fixes: suggestion ? [replace(`Change to "${suggestion}"`, reference.span, suggestion)] : [],
+    fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, reference.span, suggestion)] : [],
   });
 }
 
@@ -209,7 +203,7 @@ function checkJoinOn(context: CheckContext, resolver: Resolver, relationship: Re
     if (operandProblem) {
       const fixes: Fix[] =
         !operand.prefix && entity?.slug
-          ? [replace(`Qualify with "${entity.slug}."`, sourceSpan(attr, { start: operand.whole.start, end: operand.whole.start }), `${entity.slug}.`)]
+          ? [replaceFix(`Qualify with "${entity.slug}."`, sourceSpan(attr, { start: operand.whole.start, end: operand.whole.start }), `${entity.slug}.`)]
           : [];
       context.report('DG301', attr.span, `join_on ${operandProblem}: expected ${expected}`, { fixes });
       return;
@@ -283,7 +277,7 @@ function checkJunctionJoin(
   if (operandProblem) {
     const fixes: Fix[] =
       !entitySide.prefix && entity?.slug
-        ? [replace(`Qualify with "${entity.slug}."`, sourceSpan(attr, { start: entitySide.whole.start, end: entitySide.whole.start }), `${entity.slug}.`)]
+        ? [replaceFix(`Qualify with "${entity.slug}."`, sourceSpan(attr, { start: entitySide.whole.start, end: entitySide.whole.start }), `${entity.slug}.`)]
         : [];
     context.report('DG306', attr.span, `${key} ${operandProblem}: expected ${expected}`, { fixes });
     return;
@@ -294,7 +288,7 @@ function checkJunctionJoin(
       'DG307',
       qualifier,
       `junction column "${junctionSide.whole.text}" is qualified: the junction table's schema and table are implied; write "${junctionSide.column.text}"`,
-      { fixes: [replace(`Drop the qualifier: "${junctionSide.column.text}"`, qualifier, '')] },
+      { fixes: [replaceFix(`Drop the qualifier: "${junctionSide.column.text}"`, qualifier, '')] },
     );
   }
   const ref = resolver.referenceIn(relationship, key, attr, which);
@@ -312,13 +306,13 @@ function checkPrefix(context: CheckContext, resolver: Resolver, ref: EntityRefer
     if (suggestion && (suggestion === near || !expected)) message += didYouMean(suggestion);
     else if (expected) message += `; ${ref.side === 'left' ? "the parent's entity" : "this relationship's entity"} is "${expected.slug}"`;
     context.report('DG300', ref.span, message, {
-      fixes: suggestion ? [replace(`Change to "${suggestion}"`, ref.span, suggestion)] : [],
+      fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, ref.span, suggestion)] : [],
     });
     return;
   }
   if (expected && ref.target !== expected && expected.slug) {
     const named = ref.via === 'slug' ? `entity "${ref.text}"` : `"${ref.text}" (entity "${ref.target.slug}")`;
-    const fixes = [replace(`Change to "${expected.slug}"`, ref.span, expected.slug)];
+    const fixes = [replaceFix(`Change to "${expected.slug}"`, ref.span, expected.slug)];
     if (ref.side === 'left') {
       const parent = ref.relationship.parent;
       context.report(
@@ -348,7 +342,7 @@ function legacyPrefix(context: CheckContext, ref: EntityReference): void {
     'DG305',
     ref.span,
     `join prefix "${ref.text}" is ${what} of entity "${target.slug}", not its slug (legacy form); write "${target.slug}"`,
-    { fixes: [replace(`Use the slug "${target.slug}"`, ref.span, target.slug)], tags: ['deprecated'] },
+    { fixes: [replaceFix(`Use the slug "${target.slug}"`, ref.span, target.slug)], tags: ['deprecated'] },
   );
 }
 
@@ -367,7 +361,7 @@ function checkColumnNames(context: CheckContext): void {
         inner
           ? `${key} "${value}" contains whitespace: expected one column name`
           : `${key} "${value}" has leading or trailing whitespace: expected the column name "${trimmed}"`,
-        { fixes: inner ? [] : [replace(`Trim it: "${trimmed}"`, attr.span, trimmed)] },
+        { fixes: inner ? [] : [replaceFix(`Trim it: "${trimmed}"`, attr.span, trimmed)] },
       );
     } else if (value.includes('.')) {
       const column = value.slice(value.lastIndexOf('.') + 1);
@@ -375,7 +369,7 @@ function checkColumnNames(context: CheckContext): void {
         'DG308',
         attr.span,
         `${key} "${value}" contains a dot: expected a bare column name of the table${column ? `, such as "${column}"` : ''}`,
-        { fixes: column ? [replace(`Keep the column: "${column}"`, attr.span, column, false)] : [] },
+        { fixes: column ? [replaceFix(`Keep the column: "${column}"`, attr.span, column, false)] : [] },
       );
     }
   };

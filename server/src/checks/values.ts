@@ -3,7 +3,7 @@ import { attribute } from '../model/graph';
 import { BLOCKS, IDENTITY_TYPES, LEGACY_BLOCK_NAMES, PROFILE_TYPES, VERSIONS, blockKindOf, type AttributeSpec } from '../model/schema';
 import type { AttributeSyntax, BlockSyntax, ItemSyntax, Span, ValueSyntax } from '../syntax/ast';
 import type { CheckContext } from './context';
-import type { Fix } from './diagnostic';
+import { replaceFix, type Fix } from './diagnostic';
 import { blockTitle } from './describe';
 import { didYouMean, nearest } from './suggest';
 
@@ -45,12 +45,6 @@ export function checkValues(context: CheckContext): void {
   if (model.version) checkVersion(context, model.version);
 }
 
-const replace = (title: string, span: Span, newText: string, preferred = true): Fix => ({
-  title,
-  edits: [{ span, newText }],
-  preferred,
-});
-
 const CURRENT_TYPE = PROFILE_TYPES[0]!.value;
 
 function checkProfileType(context: CheckContext, profile: ProfileModel): void {
@@ -70,7 +64,7 @@ function checkProfileType(context: CheckContext, profile: ProfileModel): void {
     context.report('DG401', type.span, `profile type "segment:dbt" was removed in 2024-07: write type = "${CURRENT_TYPE}"`, {
       severity: 'error',
       tags: ['deprecated'],
-      fixes: [replace(`Change to "${CURRENT_TYPE}"`, type.span, CURRENT_TYPE)],
+      fixes: [replaceFix(`Change to "${CURRENT_TYPE}"`, type.span, CURRENT_TYPE)],
     });
     return;
   }
@@ -85,7 +79,7 @@ function checkProfileType(context: CheckContext, profile: ProfileModel): void {
     'DG400',
     type.span,
     `unknown profile type "${value}"${suggestion ? didYouMean(suggestion) : `: expected "${CURRENT_TYPE}" (or the older "segment:unmaterialized")`}`,
-    { fixes: suggestion ? [replace(`Change to "${suggestion}"`, type.span, suggestion)] : [] },
+    { fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, type.span, suggestion)] : [] },
   );
 }
 
@@ -95,7 +89,7 @@ function checkMaterialization(context: CheckContext, profile: ProfileModel): voi
     const hasType = !!attribute(profile.block, 'type');
     const fix: Fix = hasType
       ? { title: 'Delete "materialization"', edits: [{ span: lineSpan(context.text, item.span), newText: '' }], preferred: true }
-      : replace(`Replace with type = "${CURRENT_TYPE}"`, item.span, `type = "${CURRENT_TYPE}"`);
+      : replaceFix(`Replace with type = "${CURRENT_TYPE}"`, item.span, `type = "${CURRENT_TYPE}"`);
     context.report(
       'DG402',
       item.key.span,
@@ -153,7 +147,7 @@ function checkTableRef(context: CheckContext, ref: TableRef, database: string | 
       `table_ref "${value}" has two parts (legacy form): add the database, "<database>.${value}" (Segment needs the fully qualified table)`,
       {
         severity: 'warning',
-        fixes: database ? [replace(`Add the database: "${database}.${value}"`, ref.span, `${database}.${value}`, false)] : [],
+        fixes: database ? [replaceFix(`Add the database: "${database}.${value}"`, ref.span, `${database}.${value}`, false)] : [],
       },
     );
   } else if (raw.length > 3 && !domainScoped(raw, 2)) {
@@ -185,7 +179,7 @@ function checkProfileFolder(context: CheckContext, folder: StringAttr, database:
       `profile_folder "${value}" has one part (legacy form): add the database, "<database>.${value}" (the schema holding the Profiles Sync tables)`,
       {
         severity: 'warning',
-        fixes: database ? [replace(`Add the database: "${database}.${value}"`, folder.span, `${database}.${value}`, false)] : [],
+        fixes: database ? [replaceFix(`Add the database: "${database}.${value}"`, folder.span, `${database}.${value}`, false)] : [],
       },
     );
   } else if (raw.length > 2 && !domainScoped(raw, 1)) {
@@ -219,7 +213,7 @@ function checkIdentityType(context: CheckContext, type: StringAttr): void {
     if (fixed) {
       context.report('DG405', type.span, `identity type "${value}" contains whitespace: write "${fixed}"`, {
         severity: 'error',
-        fixes: [replace(`Change to "${fixed}"`, type.span, fixed)],
+        fixes: [replaceFix(`Change to "${fixed}"`, type.span, fixed)],
       });
       return;
     }
@@ -231,7 +225,7 @@ function checkIdentityType(context: CheckContext, type: StringAttr): void {
     `identity type "${value}" is not a standard one${didYouMean(suggestion)}${
       suggestion ? '' : ': fine if your space defines it (add it to the identityTypes setting)'
     }`,
-    { fixes: suggestion ? [replace(`Change to "${suggestion}"`, type.span, suggestion, false)] : [] },
+    { fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, type.span, suggestion, false)] : [] },
   );
 }
 
@@ -240,7 +234,7 @@ function checkVersion(context: CheckContext, version: StringAttr): void {
   if (version.value === current || version.value.trim() === '') return;
   const known = VERSIONS.find((v) => v.value === version.value);
   const span = version.span;
-  const fixes = [replace(`Change to "${current}"`, span, current, false)];
+  const fixes = [replaceFix(`Change to "${current}"`, span, current, false)];
   context.report(
     'DG407',
     span,
@@ -289,7 +283,7 @@ function checkValueType(context: CheckContext, block: BlockSyntax, attr: Attribu
     }
     const source = context.text.slice(value.span.start, value.span.end);
     context.report('DG406', value.span, `${where} takes a string, not ${KIND_NAMES[value.kind]}: write "${source}"`, {
-      fixes: [replace(`Quote it: "${source}"`, value.span, `"${source}"`)],
+      fixes: [replaceFix(`Quote it: "${source}"`, value.span, `"${source}"`)],
     });
     return;
   }
@@ -298,6 +292,6 @@ function checkValueType(context: CheckContext, block: BlockSyntax, attr: Attribu
   const word = value.kind === 'string' ? value.value.trim().toLowerCase() : undefined;
   const bool = word === 'true' || word === 'false' ? word : undefined;
   context.report('DG406', value.span, `${where} takes a bool (true or false), not ${KIND_NAMES[value.kind]}${bool ? `: write ${bool} without quotes` : ''}`, {
-    fixes: bool ? [replace(`Change to ${bool}`, value.span, bool)] : [],
+    fixes: bool ? [replaceFix(`Change to ${bool}`, value.span, bool)] : [],
   });
 }

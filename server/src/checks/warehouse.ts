@@ -2,11 +2,11 @@ import type { ColumnReference, GraphModel, JoinAttr, RelationshipModel, StringAt
 import type { JoinOperand } from '../model/joinExpression';
 import { PROFILES_SYNC_TABLES } from '../model/schema';
 import type { Span } from '../syntax/ast';
-import { sourceOffsetOf } from '../syntax/convert';
+import { encodeStringContent, sourceOffsetOf } from '../syntax/convert';
 import type { LineIndex } from '../syntax/lineIndex';
 import type { DiagnosticCode } from './codes';
 import { CheckContext, type CheckSettings } from './context';
-import type { Diagnostic, Fix } from './diagnostic';
+import { replaceFix, type Diagnostic, type Fix } from './diagnostic';
 import { applySettings } from './settings';
 import { didYouMean, nearest } from './suggest';
 
@@ -211,7 +211,7 @@ class WarehouseChecks {
         'DG603',
         span,
         `${level} "${step.written}" differs from the warehouse's "${step.stored}" only by case; ${this.catalog.explainCase(level, step.written)}`,
-        { fixes: [replaceFix(`Change to "${step.stored}"`, span, step.stored, true)] },
+        { fixes: [nameFix(`Change to "${step.stored}"`, span, step.stored, true)] },
       );
     });
   }
@@ -233,7 +233,7 @@ class WarehouseChecks {
     const partial = catalog.complete ? '' : ` (${catalog.origin} lists only some tables)`;
     this.context.report('DG600', ref.span, `table_ref "${ref.value}" not found: ${where}${partial}${didYouMean(suggestion)}`, {
       ...(catalog.complete ? {} : { severity: 'warning' as const }),
-      fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, ref.span, suggestion, level === 'table')] : [],
+      fixes: suggestion ? [nameFix(`Change to "${suggestion}"`, ref.span, suggestion, level === 'table')] : [],
     });
   }
 
@@ -278,14 +278,14 @@ class WarehouseChecks {
           'DG603',
           reference.span,
           `column "${name}" differs from "${step.stored}" of ${tableName} only by case; ${this.catalog.explainCase('column', name)}`,
-          { fixes: [replaceFix(`Change to "${step.stored}"`, reference.span, step.stored, true)] },
+          { fixes: [nameFix(`Change to "${step.stored}"`, reference.span, step.stored, true)] },
         );
       }
       return;
     }
     const suggestion = nearest(name, this.catalog.names(table.stored));
     this.context.report('DG601', reference.span, `column "${name}" not found in ${tableName}${didYouMean(suggestion)}`, {
-      fixes: suggestion ? [replaceFix(`Change to "${suggestion}"`, reference.span, suggestion, true)] : [],
+      fixes: suggestion ? [nameFix(`Change to "${suggestion}"`, reference.span, suggestion, true)] : [],
     });
   }
 
@@ -350,7 +350,7 @@ class WarehouseChecks {
       `profile_folder "${folder.value}" should hold the Profiles Sync tables "${type}" reads (${tables.join(', ')}), but ${where}${elsewhere}`,
       {
         fixes: (suggestion ? [suggestion] : holders.slice(0, 3)).map((h) =>
-          replaceFix(`Change to "${h}"`, folder.span, h, holders.length === 1),
+          nameFix(`Change to "${h}"`, folder.span, h, holders.length === 1),
         ),
       },
     );
@@ -457,12 +457,7 @@ function untrustedJoinSpans(model: GraphModel): Span[] {
   return spans;
 }
 
-/** HCL string content for a name (quotes and backslashes escaped). */
-const escapeString = (text: string): string => text.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
-
-const replaceFix = (title: string, span: Span, text: string, preferred: boolean): Fix => ({
-  title,
-  edits: [{ span, newText: escapeString(text) }],
-  ...(preferred ? { preferred: true } : {}),
-});
+/** A fix writing a warehouse name into a string (quotes and backslashes escaped). */
+const nameFix = (title: string, span: Span, name: string, preferred: boolean): Fix =>
+  replaceFix(title, span, encodeStringContent(name), preferred);
 

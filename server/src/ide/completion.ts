@@ -12,6 +12,7 @@ import {
 } from '../model/schema';
 import type { Catalog } from '../catalog/catalog';
 import type { BlockSyntax, Span } from '../syntax/ast';
+import { encodeStringContent } from '../syntax/convert';
 import { dottedPart, profileFolderCandidates, tableRefCandidates, type CatalogCandidate, type DottedPart } from './catalog';
 import { columnsOf, type ColumnInfo, type ColumnQuery, type ColumnSource } from './columns';
 import { blockKindFor, completionSite, lineIndent, type KeySite, type StringSite, type ValueSite } from './completionContext';
@@ -327,11 +328,11 @@ function catalogItems(
 ): CompletionItem[] {
   if (site.kind === 'value') {
     const part: DottedPart = { index: 0, before: [], replace: site.replace, typed: '' };
-    return candidates(part).map((c) => catalogItem(c, `"${escapeSnippet(escapeString(c.text))}$0"`, true, site.replace, c.text));
+    return candidates(part).map((c) => catalogItem(c, `"${escapeSnippet(encodeStringContent(c.text))}$0"`, true, site.replace, c.text));
   }
   const content = model.syntax.text.slice(site.content.start, site.content.end);
   const part = dottedPart(content, site.content.start, site.offset, levels);
-  return candidates(part).map((c) => catalogItem(c, escapeString(c.text), false, c.whole ? site.content : part.replace, undefined));
+  return candidates(part).map((c) => catalogItem(c, encodeStringContent(c.text), false, c.whole ? site.content : part.replace, undefined));
 }
 
 /** One item, built with the same shape every time (lists can hold tens of thousands of tables). */
@@ -350,8 +351,6 @@ function catalogItem(candidate: CatalogCandidate, insertText: string, isSnippet:
   return item;
 }
 
-/** HCL string content for a name (quotes and backslashes escaped). */
-const escapeString = (text: string): string => (/[\\"]/.test(text) ? text.replace(/[\\"]/g, '\\$&') : text);
 
 // --- join strings -------------------------------------------------------------------------------------
 

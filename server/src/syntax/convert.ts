@@ -287,6 +287,11 @@ export function decodeEscape(raw: string): string | undefined {
   return undefined;
 }
 
+/** `text` as it is written between the quotes of a string (the inverse of the decoding above). */
+export function encodeStringContent(text: string): string {
+  return text.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+}
+
 /**
  * Source offset of the character at `index` of a string's decoded value. Join strings are parsed on
  * decoded values; their references need source ranges.
