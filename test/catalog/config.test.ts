@@ -200,7 +200,7 @@ describe('the JSON Schema for dg.config.json', () => {
 
   it('names the settings, warehouse types, dialects and case rules the parser reads', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['$schema', 'warehouse', 'catalog', 'dialect', 'identifierCase', 'timeoutMs', 'severities', 'identityTypes'].sort(),
+      ['$schema', 'warehouse', 'catalog', 'dialect', 'identifierCase', 'timeoutMs', 'profileSampleRows', 'severities', 'identityTypes'].sort(),
     );
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.warehouse.properties.type.enum).toEqual([...WAREHOUSE_TYPES]);
@@ -216,6 +216,7 @@ describe('the JSON Schema for dg.config.json', () => {
         dialect: 'duckdb',
         identifierCase: { database: 'insensitive', schema: 'lower', table: 'upper', column: 'sensitive' },
         timeoutMs: schema.properties.timeoutMs.maximum,
+        profileSampleRows: schema.properties.profileSampleRows.maximum,
         severities: { DG600: 'hint' },
         identityTypes: ['x'],
       }),

@@ -343,6 +343,28 @@ describe('dg catalog pull', () => {
     expect(failed.stderr.join('\n')).not.toContain('hunter2');
     expect(existsSync(join(root, 'pg', 'dg-catalog.json'))).toBe(false);
   });
+
+  it('samples the identity types and trait names of a live warehouse into the snapshot', async () => {
+    config('sampled', { warehouse: { type: 'duckdb', path: 'shop.duckdb', init: 'warehouse.sql' }, profileSampleRows: 1000 });
+    write(
+      'sampled/warehouse.sql',
+      `CREATE SCHEMA segment_profiles;
+       CREATE TABLE segment_profiles.user_identifiers (canonical_segment_id VARCHAR, type VARCHAR, value VARCHAR);
+       INSERT INTO segment_profiles.user_identifiers VALUES ('p1', 'email', 'a@x'), ('p2', 'user_id', '2'), ('p2', 'email', 'b@x');
+       CREATE TABLE segment_profiles.user_traits (canonical_segment_id VARCHAR, name VARCHAR, value VARCHAR);`,
+    );
+    const live = liveWarehouse();
+    const result = await pullCatalog({ cwd: root, path: 'sampled', drivers: live.drivers, connectors: live.connectors });
+    expect(result).toMatchObject({ exitCode: 0, stderr: [] });
+    expect(result.stdout[1]).toBe('Sampled 2 identity types and 0 trait names from the Profiles Sync tables of 1 folder (at most 1,000 rows per table), for completion.');
+    const pulled = parseCatalogText(readFileSync(join(root, 'sampled', 'dg-catalog.json'), 'utf8'), { displayPath: 's' });
+    expect(pulled.profileValues('shop.segment_profiles', 'external_id').flatMap((s) => s.values.map((v) => v.value))).toEqual(expect.arrayContaining(['email', 'user_id']));
+    // Pulled again from that snapshot (no warehouse): the samples are copied, not sampled.
+    config('resampled', { catalog: '../sampled/dg-catalog.json' });
+    const copied = await pullCatalog({ cwd: root, path: 'resampled', out: 'resampled/copy.json' });
+    expect(copied.stdout.join('\n')).not.toContain('Sampled');
+    expect(parseCatalogText(readFileSync(join(root, 'resampled', 'copy.json'), 'utf8'), { displayPath: 'c' }).profileSamples).toEqual(pulled.profileSamples);
+  });
 });
 
 describe('the built bundle', () => {

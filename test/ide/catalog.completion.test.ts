@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Catalog } from '../../server/src/catalog/catalog';
+import { CatalogBuilder, type Catalog } from '../../server/src/catalog/catalog';
 import { catalogColumnSource } from '../../server/src/catalog/columnSource';
 import { fixtureWarehouse } from '../support/warehouse';
 import { graphColumnSource } from '../../server/src/ide/columns';
@@ -287,6 +287,76 @@ describe('columns from the catalog', () => {
     // The other side is the entity's table.
     await check(graph(entityWith('"prod.crm.carts"'), '', junction('"account.id = cart_id"', '"cart_id = cart.$0"')), {
       labels: ['id', 'account_id', 'account_ref', 'total'],
+    });
+  });
+});
+
+describe('identity types and trait names from the Profiles Sync tables', () => {
+  const sampled = warehouse.withProfileSamples([
+    {
+      folder: 'prod.segment_profiles',
+      table: 'user_identifiers',
+      column: 'type',
+      link: 'external_id',
+      sampleRows: 100_000,
+      values: [
+        { value: 'anonymous_id', rows: 900 },
+        { value: 'email', rows: 412 },
+        { value: 'member_id', rows: 7 },
+      ],
+    },
+    { folder: 'prod.segment_profiles', table: 'user_traits', column: 'name', link: 'trait', sampleRows: 100_000, values: [{ value: 'plan', rows: 1 }, { value: 'first "name"', rows: 2 }] },
+  ]);
+  const link = (body: string, folder = 'prod.segment_profiles') =>
+    graph('', `    profile_folder = "${folder}"\n    type           = "segment:materialized"`, `    relationship "accounts" {\n      related_entity = "account"\n${body}\n    }`);
+
+  it('offers the identity types seen in the warehouse first, most frequent first, then the standard ones', async () => {
+    const items = await check(link('      external_id {\n        type = "$0"\n      }'), {
+      catalog: sampled,
+      first: ['anonymous_id', 'email', 'member_id', 'user_id', 'phone'],
+      detail: { anonymous_id: '900 rows in user_identifiers.type', member_id: '7 rows in user_identifiers.type' },
+      kinds: { member_id: 'value', user_id: 'enum' },
+      replaced: '',
+    });
+    expect(items.filter((i) => i.label === 'email')).toHaveLength(1);
+    // A standard type keeps its documentation, and says where it was seen.
+    expect(items.find((i) => i.label === 'email')!.documentation).toBe(
+      'Email address.\n\nFound in 412 rows of `prod.segment_profiles.user_identifiers.type` (a sample of at most 100,000 rows).',
+    );
+  });
+
+  it('offers only the standard identity types without samples, or for another folder', async () => {
+    const standard = ['user_id', 'email', 'anonymous_id'];
+    await check(link('      external_id {\n        type = "$0"\n      }'), { first: standard });
+    await check(link('      external_id {\n        type = "$0"\n      }', 'prod.staging'), { catalog: sampled, first: standard });
+    await check(link('      external_id {\n        type = "$0"\n      }'), { catalog: null, first: standard });
+  });
+
+  it('offers the trait names seen, escaped for the string, and quotes them after `=`', async () => {
+    await check(link('      trait {\n        name = "$0"\n      }'), {
+      catalog: sampled,
+      labels: ['plan', 'first "name"'],
+      applied: { 'first "name"': link('      trait {\n        name = "first \\"name\\""\n      }') },
+    });
+    await check(link('      trait {\n        name = $0\n      }'), {
+      catalog: sampled,
+      labels: ['plan', 'first "name"'],
+      applied: { plan: link('      trait {\n        name = "plan"\n      }') },
+    });
+    await check(link('      trait {\n        name = "$0"\n      }'), { labels: [] });
+  });
+
+  it('offers the trait columns of profile_traits_updates for unmaterialized profiles', async () => {
+    const builder = new CatalogBuilder();
+    for (const column of ['segment_id', 'seq', 'triggering_event_type', 'plan', 'lifetime_value', 'received_at']) {
+      builder.column('prod', 'raw_profiles', 'profile_traits_updates', { name: column, type: 'VARCHAR' });
+    }
+    builder.column('prod', 'raw_profiles', 'external_id_mapping_updates', { name: 'external_id_type', type: 'VARCHAR' });
+    const catalog = builder.build({ dialect: 'duckdb', origin: 'test' });
+    await check(link('      trait {\n        name = "$0"\n      }', 'PROD.raw_profiles'), {
+      catalog,
+      labels: ['plan', 'lifetime_value'],
+      detail: { plan: 'column of profile_traits_updates' },
     });
   });
 });

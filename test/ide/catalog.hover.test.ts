@@ -161,3 +161,23 @@ describe('hover on profile_folder, with the catalog', () => {
     await check(cursor(missing, '"prod.no$0pe"'), [`Not in the warehouse catalog (${ORIGIN}).`]);
   });
 });
+
+describe('hover on identity types and trait names, with Profiles Sync samples', () => {
+  const sampled = warehouse.withProfileSamples([
+    { folder: 'prod.segment_profiles', table: 'user_identifiers', column: 'type', link: 'external_id', sampleRows: 1_000, values: [{ value: 'email', rows: 1 }] },
+    { folder: 'prod.segment_profiles', table: 'user_traits', column: 'name', link: 'trait', sampleRows: 1_000, values: [{ value: 'plan', rows: 12 }] },
+  ]);
+  const withTrait = GRAPH.replace('external_id {\n        type     = "email"', 'trait {\n        name     = "plan"');
+
+  it('says where an identity type was seen', async () => {
+    await check(GRAPH.replace('type     = "email"', 'type     = "em$0ail"'), ['`email`: Email address.', 'Found in 1 row of `prod.segment_profiles.user_identifiers.type` (a sample of at most 1,000 rows).'], {
+      catalog: sampled,
+    });
+    await check(GRAPH.replace('type     = "email"', 'type     = "em$0ail"'), '`email`: Email address.', {});
+  });
+
+  it('says where a trait name was seen, and nothing more for one not seen', async () => {
+    await check(withTrait.replace('"plan"', '"pl$0an"'), ['`plan`: a trait profiles have.', 'Found in 12 rows of `prod.segment_profiles.user_traits.name`'], { catalog: sampled });
+    await check(withTrait.replace('"plan"', '"pl$0an"'), [], { catalog: warehouse, absent: ['a trait profiles have'] });
+  });
+});

@@ -6,7 +6,7 @@ import type {
   WarehouseResolution,
 } from '../checks/warehouse';
 import { splitTableRef } from '../model/graph';
-import { PROFILES_SYNC_TABLES } from '../model/schema';
+import { PROFILES_SYNC_TABLES, WIDE_TRAITS_BOOKKEEPING, WIDE_TRAITS_TABLE, type ProfileValueColumn } from '../model/schema';
 
 /**
  * The warehouse catalog: one immutable snapshot of a warehouse's metadata (databases → schemas →
@@ -131,6 +131,39 @@ export interface CatalogDatabase {
   readonly schemas: readonly CatalogSchema[];
 }
 
+/** A value profiles have (an identity type, a trait name), with how many sampled rows hold it. */
+export interface ProfileValue {
+  readonly value: string;
+  /** Rows of the sample holding it (absent for a trait that is a column of `profile_traits_updates`). */
+  readonly rows?: number;
+}
+
+/**
+ * The values one Profiles Sync column holds (`user_identifiers.type`: identity types), read from a
+ * bounded sample of its rows (server/src/catalog/profileValues.ts): `dg catalog pull` writes them into
+ * the snapshot, a live warehouse's load reads them. Completion offers them.
+ */
+export interface ProfileValueSample {
+  /** `db.schema`, stored spelling. */
+  readonly folder: string;
+  readonly table: string;
+  readonly column: string;
+  readonly link: ProfileValueColumn['link'];
+  /** At most this many rows were read. */
+  readonly sampleRows: number;
+  /** Most frequent first. */
+  readonly values: readonly ProfileValue[];
+}
+
+/** What profiles of a folder have, for one kind of link: from a sample, or from the catalog's columns. */
+export interface ProfileValueSource {
+  /** `db.schema.table.column` for a sample; `db.schema.profile_traits_updates` for trait columns. */
+  readonly from: string;
+  /** Present for a sample: at most this many rows were read. */
+  readonly sampleRows?: number;
+  readonly values: readonly ProfileValue[];
+}
+
 export interface CatalogInit {
   dialect: Dialect;
   databases: readonly CatalogDatabase[];
@@ -142,6 +175,8 @@ export interface CatalogInit {
   origin: string;
   /** When the metadata was read (ISO 8601), if known. */
   generatedAt?: string;
+  /** Values sampled from Profiles Sync tables, when they were read. */
+  profileSamples?: readonly ProfileValueSample[];
 }
 
 /** A table found by its `table_ref`. */
@@ -192,6 +227,7 @@ export class Catalog implements WarehouseCatalog {
   readonly origin: string;
   readonly generatedAt?: string;
   readonly databases: readonly CatalogDatabase[];
+  readonly profileSamples: readonly ProfileValueSample[];
 
   private readonly indexes = new WeakMap<Node, Map<string, Named[]>>();
   private tablesByName?: Map<string, (readonly string[])[]>;
@@ -205,6 +241,20 @@ export class Catalog implements WarehouseCatalog {
     this.origin = init.origin;
     if (init.generatedAt !== undefined) this.generatedAt = init.generatedAt;
     this.databases = init.databases;
+    this.profileSamples = init.profileSamples ?? [];
+  }
+
+  /** This catalog with `samples` in place of its Profiles Sync samples. */
+  withProfileSamples(samples: readonly ProfileValueSample[]): Catalog {
+    return new Catalog({
+      dialect: this.dialect,
+      databases: this.databases,
+      identifierCase: this.rules,
+      complete: this.complete,
+      origin: this.origin,
+      ...(this.generatedAt !== undefined ? { generatedAt: this.generatedAt } : {}),
+      profileSamples: samples,
+    });
   }
 
   get dialectName(): string {
@@ -305,6 +355,29 @@ export class Catalog implements WarehouseCatalog {
     folders.sort((a, b) => b.count - a.count || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     this.folders = folders;
     return folders;
+  }
+
+  /**
+   * The identity types (`external_id`) or trait names (`trait`) profiles of a written `db.schema`
+   * folder have: each sample of its Profiles Sync tables, and for traits the columns of
+   * `profile_traits_updates` (unmaterialized profiles keep one column per trait). Empty when unknown.
+   */
+  profileValues(folder: string, link: ProfileValueColumn['link']): ProfileValueSource[] {
+    const at = folder.lastIndexOf('.');
+    if (at <= 0) return [];
+    const database = this.database(folder.slice(0, at));
+    const schema = database && (this.lookup(database, 1, folder.slice(at + 1))?.item as CatalogSchema | undefined);
+    if (!database || !schema) return [];
+    const stored = `${database.name}.${schema.name}`;
+    const sources: ProfileValueSource[] = this.profileSamples
+      .filter((s) => s.link === link && s.folder === stored)
+      .map((s) => ({ from: `${stored}.${s.table}.${s.column}`, sampleRows: s.sampleRows, values: s.values }));
+    if (link === 'trait') {
+      const wide = this.lookup(schema, 2, WIDE_TRAITS_TABLE)?.item as CatalogTable | undefined;
+      const traits = wide?.columns.filter((c) => !WIDE_TRAITS_BOOKKEEPING.test(c.name)).map((c) => ({ value: c.name }));
+      if (wide && traits?.length) sources.push({ from: `${stored}.${wide.name}`, values: traits });
+    }
+    return sources;
   }
 
   // --- WarehouseCatalog (the DG6xx checks) ---

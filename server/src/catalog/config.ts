@@ -5,6 +5,7 @@ import type { Severity } from '../checks/diagnostic';
 import { nearest } from '../checks/suggest';
 import { CASE_RULES, DIALECTS, isCaseRule, isDialect, type CaseRule, type Dialect, type IdentifierLevel } from './catalog';
 import { CatalogError, redact } from './errors';
+import { DEFAULT_PROFILE_SAMPLE_ROWS } from './profileValues';
 import { describe, isObject, parseJson } from './providers/json';
 
 /**
@@ -21,6 +22,8 @@ import { describe, isObject, parseJson } from './providers/json';
  *       "dialect": "snowflake",             // identifier rules (a dbt catalog does not say)
  *       "identifierCase": { "table": "sensitive" },   // per-level override of the dialect's rules
  *       "timeoutMs": 10000,                 // for warehouse queries (default 10 s)
+ *       "profileSampleRows": 100000,        // rows of each Profiles Sync value column read to suggest
+ *                                           //   identity types and trait names (0: never read them)
  *       "severities": { "DG603": "off" },   // VS Code settings and --severity override these
  *       "identityTypes": ["member_id"]      // custom identity types (DG405)
  *     }
@@ -31,6 +34,7 @@ import { describe, isObject, parseJson } from './providers/json';
 export const CONFIG_FILE = 'dg.config.json';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_TIMEOUT_MS = 600_000;
+export const MAX_PROFILE_SAMPLE_ROWS = 100_000_000;
 
 export const WAREHOUSE_TYPES = ['duckdb', 'postgres', 'redshift'] as const;
 export type WarehouseType = (typeof WAREHOUSE_TYPES)[number];
@@ -71,11 +75,13 @@ export interface DgConfig {
   dialect?: Dialect;
   identifierCase?: Partial<Record<IdentifierLevel, CaseRule>>;
   timeoutMs: number;
+  /** Rows read per Profiles Sync value column when a live warehouse loads (0: none). */
+  profileSampleRows: number;
   severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
   identityTypes?: string[];
 }
 
-const KEYS = ['$schema', 'warehouse', 'catalog', 'dialect', 'identifierCase', 'timeoutMs', 'severities', 'identityTypes'];
+const KEYS = ['$schema', 'warehouse', 'catalog', 'dialect', 'identifierCase', 'timeoutMs', 'profileSampleRows', 'severities', 'identityTypes'];
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LEVELS: IdentifierLevel[] = ['database', 'schema', 'table', 'column'];
@@ -106,7 +112,7 @@ export function parseConfig(text: string, file: string): DgConfig {
   for (const key of Object.keys(json)) if (!KEYS.includes(key)) unknownKey(key, KEYS, '');
 
   const dir = dirname(file);
-  const config: DgConfig = { file, dir, timeoutMs: DEFAULT_TIMEOUT_MS, severities: {} };
+  const config: DgConfig = { file, dir, timeoutMs: DEFAULT_TIMEOUT_MS, profileSampleRows: DEFAULT_PROFILE_SAMPLE_ROWS, severities: {} };
 
   if (json.warehouse !== undefined) config.warehouse = readWarehouse(json.warehouse, dir, fail, unknownKey);
   if (json.catalog !== undefined) {
@@ -136,6 +142,13 @@ export function parseConfig(text: string, file: string): DgConfig {
       fail('timeoutMs', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (found ${describe(t)})`);
     }
     config.timeoutMs = t as number;
+  }
+  if (json.profileSampleRows !== undefined) {
+    const n = json.profileSampleRows;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PROFILE_SAMPLE_ROWS) {
+      fail('profileSampleRows', `must be a whole number of rows from 0 (never sample) to ${MAX_PROFILE_SAMPLE_ROWS} (found ${describe(n)})`);
+    }
+    config.profileSampleRows = n as number;
   }
   if (json.severities !== undefined) {
     if (!isObject(json.severities)) fail('severities', `must be an object of codes to severities (found ${describe(json.severities)})`);

@@ -8,7 +8,9 @@ import type { LineIndex } from '../syntax/lineIndex';
 import type { Catalog } from './catalog';
 import { CONFIG_FILE, loadConfig, type DgConfig } from './config';
 import { CatalogError, toCatalogError } from './errors';
+import { sampleWarehouse } from './profileValues';
 import { catalogProviders, loadFirstCatalog, type WarehouseDrivers } from './providers';
+import type { QueryConnectors } from './query';
 
 /**
  * The catalogs of a set of `.dg` files, as `dg check` and the language server need them: each file's
@@ -34,6 +36,8 @@ export interface CatalogLoad {
   failures: CatalogError[];
   /** Whether the configuration names a warehouse or a catalog file at all. */
   configured: boolean;
+  /** Profiles Sync columns that could not be sampled, and why (for logs; the catalog is fine). */
+  sampleProblems?: string[];
 }
 
 export interface ProjectCatalogOptions {
@@ -43,6 +47,11 @@ export interface ProjectCatalogOptions {
   drivers?: WarehouseDrivers;
   /** Where `env:NAME` references are read (default: the process environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Connections to live warehouses (`warehouseConnectors()`): when given, a catalog loaded from the
+   * warehouse also gets its Profiles Sync samples (identity types and trait names; see profileValues.ts).
+   */
+  connectors?: QueryConnectors;
 }
 
 export class ProjectCatalogs {
@@ -104,11 +113,23 @@ export class ProjectCatalogs {
       providers.length === 0
         ? Promise.resolve<CatalogLoad>({ config, failures: [], configured: false })
         : loadFirstCatalog(providers, { timeoutMs: config.timeoutMs, signal: controller.signal }).then(
-            (result): CatalogLoad => ({ config, failures: result.failures, configured: true, ...(result.catalog ? { catalog: result.catalog } : {}) }),
+            async (result): Promise<CatalogLoad> => {
+              const load: CatalogLoad = { config, failures: result.failures, configured: true, ...(result.catalog ? { catalog: result.catalog } : {}) };
+              // Failures first mean the catalog is a file's, not the warehouse's: nothing to sample.
+              return load.catalog && config.warehouse && load.failures.length === 0 ? this.sample(load, controller.signal) : load;
+            },
             (error: unknown): CatalogLoad => ({ config, failures: [toCatalogError(error, 'unreachable', 'Loading the catalog')], configured: true }),
           );
     this.loads.set(config.file, { promise, controller });
     return promise;
+  }
+
+  /** The load with its catalog's Profiles Sync samples read from the warehouse (never failing: problems are noted). */
+  private async sample(load: CatalogLoad, signal: AbortSignal): Promise<CatalogLoad> {
+    const connect = this.options.connectors?.[load.config.warehouse!.type];
+    if (!connect || !load.catalog) return load;
+    const sampled = await sampleWarehouse(load.catalog, load.config, connect, { env: this.options.env ?? process.env, signal });
+    return { ...load, catalog: sampled.catalog, ...(sampled.problems.length ? { sampleProblems: sampled.problems } : {}) };
   }
 
   /**

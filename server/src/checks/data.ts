@@ -1,9 +1,11 @@
 import type { GraphModel, StringAttr } from '../model/graph';
+import { PROFILE_VALUE_COLUMNS } from '../model/schema';
 import type { Span } from '../syntax/ast';
 import type { LineIndex } from '../syntax/lineIndex';
 import { CheckContext, type CheckSettings } from './context';
 import type { Diagnostic } from './diagnostic';
 import { applySettings } from './settings';
+import { rowCount, rowField, SqlWriter } from './sql';
 import type { WarehouseCatalog } from './warehouse';
 
 /**
@@ -109,7 +111,7 @@ export function dataQueries(model: GraphModel, catalog: WarehouseCatalog, option
     if (at <= 0 || at === folder.length - 1) continue;
     const parts = [folder.slice(0, at), folder.slice(at + 1)];
     const type = profile.type?.value;
-    const sources = VALUE_SOURCES[type ?? ''];
+    const sources = PROFILE_VALUE_COLUMNS[type ?? ''];
     if (!sources) continue;
     const asked: Record<'external_id' | 'trait', Map<string, StringAttr[]>> = { external_id: new Map(), trait: new Map() };
     for (const relationship of profile.relationships) {
@@ -130,7 +132,7 @@ export function dataQueries(model: GraphModel, catalog: WarehouseCatalog, option
       const from = sql.table(database, schema, table);
       const list = [...values].map(([value, places]) => ({ value, places }));
       queries.push({
-        kind: source.kind,
+        kind: source.link === 'external_id' ? 'identity-types' : 'trait-names',
         table: `${database}.${schema}.${table}`,
         column,
         values: list,
@@ -145,16 +147,6 @@ export function dataQueries(model: GraphModel, catalog: WarehouseCatalog, option
   }
   return queries;
 }
-
-/** Where each profile type keeps the identity types and trait names its profiles have. */
-const VALUE_SOURCES: Record<string, { link: 'external_id' | 'trait'; kind: ValuesQuery['kind']; table: string; column: string }[]> = {
-  'segment:materialized': [
-    { link: 'external_id', kind: 'identity-types', table: 'user_identifiers', column: 'type' },
-    { link: 'trait', kind: 'trait-names', table: 'user_traits', column: 'name' },
-  ],
-  // Unmaterialized traits are columns of profile_traits_updates (the catalog has them): identity types only.
-  'segment:unmaterialized': [{ link: 'external_id', kind: 'identity-types', table: 'external_id_mapping_updates', column: 'external_id_type' }],
-};
 
 /**
  * DG605 and DG606 from the queries' results (`results[i]` answers `queries[i]`; a missing one was not
@@ -187,9 +179,9 @@ export function dataDiagnostics(
 function keyFindings(context: CheckContext, query: KeyQuery, rows: readonly Readonly<Record<string, unknown>>[]): void {
   const row = rows[0];
   if (!row) return;
-  const total = count(field(row, 'row_count'));
-  const keyed = count(field(row, 'key_count'));
-  const distinct = count(field(row, 'distinct_keys'));
+  const total = rowCount(rowField(row, 'row_count'));
+  const keyed = rowCount(rowField(row, 'key_count'));
+  const distinct = rowCount(rowField(row, 'distinct_keys'));
   if (total === undefined || keyed === undefined || distinct === undefined) return;
   const repeated = keyed - distinct;
   const nulls = total - keyed;
@@ -211,7 +203,7 @@ function keyFindings(context: CheckContext, query: KeyQuery, rows: readonly Read
 }
 
 function valueFindings(context: CheckContext, query: ValuesQuery, rows: readonly Readonly<Record<string, unknown>>[]): void {
-  const seen = new Set(rows.map((row) => field(row, 'value')).filter((v): v is string => typeof v === 'string'));
+  const seen = new Set(rows.map((row) => rowField(row, 'value')).filter((v): v is string => typeof v === 'string'));
   for (const { value, places } of query.values) {
     if (seen.has(value)) continue;
     for (const place of places) {
@@ -240,46 +232,6 @@ export function dataUnavailable(
   const hint = problem.hint ? ` ${problem.hint}` : '';
   context.report('DG607', anchor, `Data checks (DG605, DG606) skipped: ${problem.reason.replace(/\.$/, '')}.${hint}`);
   return applySettings(context);
-}
-
-// --- SQL text ---------------------------------------------------------------------------------------
-
-/** Quoting per dialect: `"name"` (standard SQL) or `` `name` `` (BigQuery, Databricks). */
-export class SqlWriter {
-  private readonly backticks: boolean;
-
-  constructor(dialect: string) {
-    this.backticks = dialect === 'bigquery' || dialect === 'databricks';
-  }
-
-  identifier(name: string): string {
-    return this.backticks ? `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\`` : `"${name.replace(/"/g, '""')}"`;
-  }
-
-  /** `db.schema.table`; a database with an empty name (dbt adapters without databases) is left out. */
-  table(database: string, schema: string, table: string): string {
-    return [database, schema, table].filter((part, i) => i > 0 || part !== '').map((p) => this.identifier(p)).join('.');
-  }
-
-  string(value: string): string {
-    return this.backticks ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : `'${value.replace(/'/g, "''")}'`;
-  }
-}
-
-/** A row's field by name in any case (Snowflake answers upper case, Postgres lower case). */
-function field(row: Readonly<Record<string, unknown>>, name: string): unknown {
-  if (Object.hasOwn(row, name)) return row[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(row)) if (key.toLowerCase() === lower) return row[key];
-  return undefined;
-}
-
-/** A count as drivers return it: a number, a bigint (DuckDB) or a decimal string (Postgres bigint). */
-function count(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
-  return undefined;
 }
 
 const format = (n: number): string => n.toLocaleString('en-US');

@@ -3,7 +3,9 @@ import { basename, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import { CONFIG_FILE, describeWarehouse, type DgConfig } from '../catalog/config';
 import { CatalogError, toCatalogError } from '../catalog/errors';
+import { sampleWarehouse } from '../catalog/profileValues';
 import { ProjectCatalogs } from '../catalog/project';
+import type { QueryConnectors } from '../catalog/query';
 import { catalogProviders, loadCatalog, SNAPSHOT_FILE, writeSnapshot, type WarehouseDrivers } from '../catalog/providers';
 import { displayPath, UsageError } from './files';
 
@@ -20,6 +22,8 @@ export interface PullOptions {
   out?: string;
   cwd: string;
   drivers?: WarehouseDrivers;
+  /** Connections to live warehouses: a warehouse's Profiles Sync tables are sampled into the snapshot. */
+  connectors?: QueryConnectors;
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
 }
@@ -62,6 +66,13 @@ export async function pullCatalog(options: PullOptions): Promise<PullResult> {
   } catch (error) {
     return fail(`dg catalog pull: ${line(toCatalogError(error, 'unreachable', `Loading ${source.provider.description}`))}`);
   }
+  let sampleProblems: string[] = [];
+  const connect = config.warehouse && source.origin !== undefined ? options.connectors?.[config.warehouse.type] : undefined;
+  if (connect) {
+    const sampled = await sampleWarehouse(catalog, config, connect, { env: options.env ?? process.env, ...(options.signal ? { signal: options.signal } : {}) });
+    catalog = sampled.catalog;
+    sampleProblems = sampled.problems;
+  }
   try {
     await writeSnapshot(out, catalog, source.origin ?? catalog.origin);
   } catch (error) {
@@ -74,6 +85,15 @@ export async function pullCatalog(options: PullOptions): Promise<PullResult> {
     `Wrote ${shown(out)}: ${count(stats.tables, 'table')} and ${count(stats.columns, 'column')} in ` +
       `${count(stats.schemas, 'schema')} of ${count(stats.databases, 'database')}, from ${source.origin ?? catalog.origin}.`,
   ];
+  const sampled = catalog.profileSamples;
+  if (connect && sampled.length) {
+    const values = (link: 'external_id' | 'trait') => new Set(sampled.filter((s) => s.link === link).flatMap((s) => s.values.map((v) => v.value))).size;
+    const folders = new Set(sampled.map((s) => s.folder)).size;
+    stdout.push(
+      `Sampled ${count(values('external_id'), 'identity type')} and ${count(values('trait'), 'trait name')} from the Profiles Sync tables of ${count(folders, 'folder')} ` +
+        `(at most ${sampled[0]!.sampleRows.toLocaleString('en-US')} rows per table), for completion.`,
+    );
+  }
   const rel = relative(config.dir, out).split('\\').join('/');
   const written = rel.startsWith('../../') ? out : rel;
   if (config.catalog?.path !== out) {
@@ -81,7 +101,7 @@ export async function pullCatalog(options: PullOptions): Promise<PullResult> {
       `Commit it, and point "catalog" in ${shown(config.file)} at it ("catalog": "${written}") so that teammates without warehouse credentials get completion and the warehouse checks.`,
     );
   }
-  return { exitCode: 0, stdout, stderr: [], written: out };
+  return { exitCode: 0, stdout, stderr: sampleProblems.map((problem) => `dg catalog pull: ${problem}`), written: out };
 }
 
 /**

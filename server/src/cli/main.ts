@@ -118,6 +118,7 @@ async function runPull(path: string | undefined, flags: PullFlags): Promise<numb
     const result = await pullCatalog({
       cwd: process.cwd(),
       drivers: live.drivers,
+      connectors: live.connectors,
       signal: cancel.signal,
       ...(path !== undefined ? { path } : {}),
       ...(flags.out !== undefined ? { out: flags.out } : {}),

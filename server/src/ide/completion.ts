@@ -15,6 +15,7 @@ import type { BlockSyntax, Span } from '../syntax/ast';
 import { encodeStringContent } from '../syntax/convert';
 import { dottedPart, profileFolderCandidates, tableRefCandidates, type CatalogCandidate, type DottedPart } from './catalog';
 import { columnsOf, type ColumnInfo, type ColumnQuery, type ColumnSource } from './columns';
+import { profileFolderOf, warehouseValues, type WarehouseValue } from './profileValues';
 import { blockKindFor, completionSite, lineIndent, type KeySite, type StringSite, type ValueSite } from './completionContext';
 
 /** Characters that open completion as they are typed: a string's quote and a join prefix's dot. */
@@ -62,6 +63,8 @@ export interface CompletionOptions {
   columns: readonly ColumnSource[];
   /** The warehouse catalog, once loaded: `table_ref` and `profile_folder` values complete part by part from it. */
   catalog?: Catalog;
+  /** Custom identity types (the `identityTypes` setting and dg.config.json): `external_id.type` offers them. */
+  identityTypes?: readonly string[];
   /**
    * One level of indentation for snippets. By default, the step the enclosing block's items are
    * indented by; else a tab when the cursor's line is indented with tabs, else two spaces.
@@ -204,7 +207,9 @@ function valueItems(model: GraphModel, site: ValueLikeSite, options: CompletionO
     case 'profile.type':
       return knownItems(PROFILE_TYPES, site);
     case 'external_id.type':
-      return knownItems(IDENTITY_TYPES, site);
+      return identityTypeItems(site, options);
+    case 'trait.name':
+      return warehouseItems(warehouseValues(options.catalog, profileFolderOf(site.path), 'trait'), site);
     case 'relationship.related_entity':
       return entityItems(model, site, plainReplace(site), []);
     case 'relationship.join_on':
@@ -234,6 +239,43 @@ const plainReplace = (site: ValueLikeSite): Span => (site.kind === 'string' ? si
 
 /** Text for a string value: bare inside quotes, quoted after `=`. */
 const quoted = (site: ValueLikeSite, value: string): string => (site.kind === 'string' ? value : `"${value}"`);
+
+/**
+ * Identity types: those the warehouse's profiles have (most frequent first), then the standard ones,
+ * then the custom ones of the `identityTypes` setting.
+ */
+function identityTypeItems(site: ValueLikeSite, options: CompletionOptions): CompletionItem[] {
+  const seen = warehouseValues(options.catalog, profileFolderOf(site.path), 'external_id');
+  const standard = new Map(IDENTITY_TYPES.map((known) => [known.value, known]));
+  const items = warehouseItems(seen, site, standard);
+  const listed = new Set(seen.map((v) => v.value));
+  items.push(...knownItems(IDENTITY_TYPES.filter((known) => !listed.has(known.value)), site));
+  for (const known of IDENTITY_TYPES) listed.add(known.value);
+  const custom = (options.identityTypes ?? []).filter((type) => !listed.has(type));
+  items.push(...custom.map((type) => valueItem(type, site, 'custom identity type', 'A custom identity type of your space (from the `identityTypes` setting).')));
+  return items;
+}
+
+/** Values the warehouse has, with where they were seen (and a standard value's documentation). */
+function warehouseItems(values: readonly WarehouseValue[], site: ValueLikeSite, known?: ReadonlyMap<string, KnownValue>): CompletionItem[] {
+  return values.map((v) => {
+    const doc = known?.get(v.value)?.doc;
+    return valueItem(v.value, site, v.detail, doc ? `${doc}\n\n${v.documentation}` : v.documentation);
+  });
+}
+
+function valueItem(value: string, site: ValueLikeSite, detail: string, documentation: string): CompletionItem {
+  return {
+    label: value,
+    kind: 'value',
+    detail,
+    documentation,
+    insertText: site.kind === 'string' ? encodeStringContent(value) : `"${encodeStringContent(value)}"`,
+    isSnippet: false,
+    replace: plainReplace(site),
+    ...(site.kind === 'value' ? { filterText: value } : {}),
+  };
+}
 
 function boolItems(site: ValueLikeSite): CompletionItem[] {
   return ['true', 'false'].map((value) => ({

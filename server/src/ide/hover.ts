@@ -19,6 +19,7 @@ import {
 } from '../model/schema';
 import type { AttributeSyntax, BlockSyntax, Span } from '../syntax/ast';
 import { columnFacts, schemaCard, tableCard } from './catalog';
+import { profileFolderOf, warehouseValue } from './profileValues';
 import { blockPath, locate, touches } from './locate';
 import { depthOf, relationshipPath, slugShown } from './paths';
 
@@ -359,7 +360,12 @@ function valueHover(attribute: AttributeSyntax, path: BlockSyntax[], span: Span,
   }
   if (kind && known && value?.kind === 'string') {
     const markdown = knownValueHover(kind, key, value.value, known, options);
-    if (markdown) return { span, markdown };
+    const seen = kind === 'external_id' && key === 'type' ? warehouseValue(options.catalog, profileFolderOf(path), 'external_id', value.value) : undefined;
+    if (markdown) return { span, markdown: join([markdown, seen?.documentation]) };
+  }
+  if (kind === 'trait' && key === 'name' && value?.kind === 'string' && value.value.trim()) {
+    const seen = warehouseValue(options.catalog, profileFolderOf(path), 'trait', value.value);
+    if (seen) return { span, markdown: join([`${code(value.value)}: a trait profiles have.`, seen.documentation, keyDoc(kind, key)]) };
   }
   if (kind && options.catalog && value?.kind === 'string' && value.value.trim()) {
     const card =

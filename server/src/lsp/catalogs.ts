@@ -284,7 +284,11 @@ export class CatalogService {
     if (load.catalog) {
       const stats = load.catalog.stats();
       this.options.log?.(`dg: catalog for ${file}: ${load.catalog.origin}, ${stats.tables} tables, ${stats.columns} columns`, false);
+      for (const sample of load.catalog.profileSamples) {
+        this.options.log?.(`dg: catalog for ${file}: ${sample.values.length} values of ${sample.folder}.${sample.table}.${sample.column} sampled`, false);
+      }
     }
+    for (const problem of load.sampleProblems ?? []) this.options.log?.(`dg: catalog for ${file}: ${problem}`, true);
     for (const problem of problems) this.options.log?.(`dg: catalog for ${file}: ${problem}`, true);
   }
 

@@ -131,7 +131,8 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
     const model = c.analysis.model;
     const catalog = ctx.catalog(c.document.uri);
     const columns: ColumnSource[] = catalog ? [columnSourceOf(catalog), graphColumnSource(model)] : [graphColumnSource(model)];
-    const items = complete(model, c.offset, { columns, ...(catalog ? { catalog } : {}) });
+    const identityTypes = ctx.settings(c.document.uri).identityTypes;
+    const items = complete(model, c.offset, { columns, ...(catalog ? { catalog } : {}), ...(identityTypes ? { identityTypes } : {}) });
     const support = ctx.support();
     return {
       isIncomplete: false,

@@ -278,6 +278,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     catalogs = new CatalogService({
       roots: folders,
       ...(drivers ? { drivers } : {}),
+      ...(options.connectors && !untrusted ? { connectors: options.connectors } : {}),
       ...(options.env ? { env: options.env } : {}),
       onChange: (uris) => {
         for (const uri of uris) {

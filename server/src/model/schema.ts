@@ -169,6 +169,31 @@ export const PROFILES_SYNC_TABLES: Record<string, string[]> = {
   'segment:unmaterialized': ['id_graph_updates', 'external_id_mapping_updates', 'profile_traits_updates'],
 };
 
+/** A Profiles Sync column whose values are the identity types or the trait names profiles have. */
+export interface ProfileValueColumn {
+  link: 'external_id' | 'trait';
+  table: string;
+  column: string;
+}
+
+/**
+ * Where each profile type keeps the identity types and trait names profiles have (LANGUAGE.md §3).
+ * Unmaterialized traits are the columns of `profile_traits_updates` (the catalog has them), not values.
+ */
+export const PROFILE_VALUE_COLUMNS: Record<string, ProfileValueColumn[]> = {
+  'segment:materialized': [
+    { link: 'external_id', table: 'user_identifiers', column: 'type' },
+    { link: 'trait', table: 'user_traits', column: 'name' },
+  ],
+  'segment:unmaterialized': [{ link: 'external_id', table: 'external_id_mapping_updates', column: 'external_id_type' }],
+};
+
+/** The table whose columns are the traits, one per trait, under `segment:unmaterialized`. */
+export const WIDE_TRAITS_TABLE = 'profile_traits_updates';
+
+/** Columns of `profile_traits_updates` that are not traits. */
+export const WIDE_TRAITS_BOOKKEEPING = /^(segment_id|canonical_segment_id|seq|timestamp|received_at|uuid_ts|triggering_event_.*)$/i;
+
 /** The values the language knows for an attribute, by block kind and attribute name (hover, completion). */
 export const KNOWN_VALUES: Partial<Record<BlockKind, Record<string, KnownValue[]>>> = {
   data_graph: { version: VERSIONS },

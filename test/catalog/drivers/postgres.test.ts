@@ -5,6 +5,7 @@ import { parseConfig, type DgConfig } from '../../../server/src/catalog/config';
 import { PG_PACKAGE, postgresProvider, warehouseConnectors, warehouseDrivers, type PostgresWarehouse } from '../../../server/src/catalog/drivers';
 import { CatalogError } from '../../../server/src/catalog/errors';
 import { catalogProviders, loadCatalog } from '../../../server/src/catalog/providers';
+import { sampleWarehouse } from '../../../server/src/catalog/profileValues';
 import { startPostgres, type PgServer } from '../../support/postgres';
 
 // Against a real PostgreSQL server (test/support/postgres.ts: Debian's binaries, a throw-away cluster on
@@ -38,6 +39,8 @@ CREATE TABLE "Mixed"."Orders" ("OrderId" bigint NOT NULL, customer_id integer);
 CREATE SCHEMA segment_profiles;
 CREATE TABLE segment_profiles.user_identifiers (canonical_segment_id text NOT NULL, type text, value text, seq bigint, received_at timestamp, uuid_ts timestamp, "timestamp" timestamp);
 CREATE TABLE segment_profiles.user_traits (canonical_segment_id text NOT NULL, name text, value text, seq bigint, received_at timestamp, uuid_ts timestamp, "timestamp" timestamp);
+INSERT INTO segment_profiles.user_identifiers (canonical_segment_id, type, value) VALUES ('p1', 'email', 'a@x'), ('p2', 'email', 'b@x'), ('p2', 'member_id', 'M-1');
+INSERT INTO segment_profiles.user_traits (canonical_segment_id, name, value) VALUES ('p1', 'plan', 'pro');
 CREATE TABLE segment_profiles.profile_merges (canonical_segment_id text NOT NULL, segment_id text, seq bigint, received_at timestamp, uuid_ts timestamp, "timestamp" timestamp);
 CREATE SCHEMA not_synced_yet;
 CREATE SCHEMA secret_stuff;
@@ -280,6 +283,20 @@ describe('Postgres queries (the data checks) against a real server', () => {
     } finally {
       await runner.close();
     }
+    await expect.poll(() => dgBackends(s), { timeout: 5_000 }).toEqual([]);
+  });
+
+  it('samples the identity types and trait names of the Profiles Sync tables, then closes', async (context) => {
+    const s = needServer(context);
+    const c = config('postgres', { profileSampleRows: 10 });
+    const env = { DG_TEST_PG_URL: s.url('shop', READER) };
+    const catalog = await loadCatalog(provider(env.DG_TEST_PG_URL), { timeoutMs: 10_000 });
+    const sampled = await sampleWarehouse(catalog, c, warehouseConnectors().postgres!, { env });
+    expect(sampled.problems).toEqual([]);
+    expect(sampled.catalog.profileSamples.map((x) => [x.folder, x.table, x.column, x.values])).toEqual([
+      ['shop.segment_profiles', 'user_identifiers', 'type', [{ value: 'email', rows: 2 }, { value: 'member_id', rows: 1 }]],
+      ['shop.segment_profiles', 'user_traits', 'name', [{ value: 'plan', rows: 1 }]],
+    ]);
     await expect.poll(() => dgBackends(s), { timeout: 5_000 }).toEqual([]);
   });
 

@@ -12,6 +12,8 @@ import {
   type CatalogTable,
   type Dialect,
   type IdentifierLevel,
+  type ProfileValue,
+  type ProfileValueSample,
   type TableKind,
 } from '../catalog';
 import { CatalogError, toCatalogError } from '../errors';
@@ -39,6 +41,11 @@ import { JsonShape, member } from './json';
  *               "columns": [
  *                 {"name": "id", "type": "INTEGER", "nullable": false, "comment": "…"}  // nullable, comment optional
  *               ] } ] } ] }
+ *       ],
+ *       "profiles": [                      // optional: values sampled from Profiles Sync tables
+ *         {"folder": "shop.profiles", "table": "user_identifiers", "column": "type",
+ *          "link": "external_id", "sampleRows": 100000,   // external_id (identity types) | trait
+ *          "values": [{"value": "email", "rows": 812}]}    // most frequent first
  *       ]
  *     }
  *
@@ -59,6 +66,7 @@ export interface SnapshotFile {
   origin?: string;
   generatedAt?: string;
   databases: SnapshotDatabase[];
+  profiles?: ProfileValueSample[];
 }
 
 interface SnapshotDatabase {
@@ -124,6 +132,7 @@ export function readSnapshot(json: unknown, options: ReadOptions): Catalog {
       }),
     };
   });
+  const profiles = root.profiles === undefined ? [] : shape.array(root.profiles, 'profiles').map((value, p) => readSample(shape, value, member('profiles', p)));
   const pulled = [origin, generatedAt?.slice(0, 10)].filter(Boolean).join(', ');
   return new Catalog({
     dialect: options.dialect ?? dialect,
@@ -132,7 +141,31 @@ export function readSnapshot(json: unknown, options: ReadOptions): Catalog {
     origin: `catalog snapshot ${options.file}${pulled ? ` (${pulled})` : ''}`,
     ...(generatedAt ? { generatedAt } : {}),
     ...(options.identifierCase ? { identifierCase: options.identifierCase } : {}),
+    ...(profiles.length ? { profileSamples: profiles } : {}),
   });
+}
+
+function readSample(shape: JsonShape, value: unknown, path: string): ProfileValueSample {
+  const sample = shape.object(value, path);
+  const link = sample.link;
+  if (link !== 'external_id' && link !== 'trait') return shape.fail(member(path, 'link'), 'must be "external_id" or "trait"');
+  const sampleRows = sample.sampleRows;
+  if (typeof sampleRows !== 'number' || !Number.isInteger(sampleRows) || sampleRows < 0) return shape.fail(member(path, 'sampleRows'), 'must be a whole number');
+  const values = shape.array(sample.values, member(path, 'values')).map((value, v): ProfileValue => {
+    const valuePath = member(member(path, 'values'), v);
+    const entry = shape.object(value, valuePath);
+    const rows = entry.rows;
+    if (rows !== undefined && (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0)) shape.fail(member(valuePath, 'rows'), 'must be a whole number');
+    return { value: shape.nonEmpty(entry.value, member(valuePath, 'value')), ...(rows === undefined ? {} : { rows: rows as number }) };
+  });
+  return {
+    folder: shape.nonEmpty(sample.folder, member(path, 'folder')),
+    table: shape.nonEmpty(sample.table, member(path, 'table')),
+    column: shape.nonEmpty(sample.column, member(path, 'column')),
+    link,
+    sampleRows,
+    values,
+  };
 }
 
 function readTable(shape: JsonShape, value: unknown, path: string): CatalogTable {
@@ -186,6 +219,7 @@ export function snapshotOf(catalog: Catalog, origin?: string): SnapshotFile {
         })),
       })),
     })),
+    ...(catalog.profileSamples.length ? { profiles: catalog.profileSamples.map((s) => ({ ...s, values: [...s.values] })) } : {}),
   };
 }
 
@@ -193,7 +227,7 @@ export function snapshotOf(catalog: Catalog, origin?: string): SnapshotFile {
 export function snapshotText(snapshot: SnapshotFile): string {
   const j = JSON.stringify;
   const out: string[] = ['{'];
-  const { databases, ...header } = snapshot;
+  const { databases, profiles, ...header } = snapshot;
   for (const [key, value] of Object.entries(header)) if (value !== undefined) out.push(`  ${j(key)}: ${j(value)},`);
   out.push('  "databases": [');
   databases.forEach((database, d) => {
@@ -210,6 +244,18 @@ export function snapshotText(snapshot: SnapshotFile): string {
       out.push(`      ]}${s < database.schemas.length - 1 ? ',' : ''}`);
     });
     out.push(`    ]}${d < databases.length - 1 ? ',' : ''}`);
+  });
+  if (!profiles?.length) {
+    out.push('  ]', '}', '');
+    return out.join('\n');
+  }
+  out.push('  ],', '  "profiles": [');
+  profiles.forEach((sample, p) => {
+    const { values, ...rest } = sample;
+    const head = Object.entries(rest).map(([k, v]) => `${j(k)}: ${j(v)}`).join(', ');
+    out.push(`    {${head}, "values": [`);
+    values.forEach((value, v) => out.push(`      ${j(value)}${v < values.length - 1 ? ',' : ''}`));
+    out.push(`    ]}${p < profiles.length - 1 ? ',' : ''}`);
   });
   out.push('  ]', '}', '');
   return out.join('\n');

@@ -1,0 +1,138 @@
+import { rowCount, rowField, SqlWriter } from '../checks/sql';
+import { PROFILE_VALUE_COLUMNS, type ProfileValueColumn } from '../model/schema';
+import type { Catalog, ProfileValue, ProfileValueSample } from './catalog';
+import { toCatalogError } from './errors';
+import type { DgConfig } from './config';
+import type { QueryConnector, QueryRunner } from './query';
+
+/**
+ * The identity types and trait names profiles have, sampled from the Profiles Sync tables of every
+ * folder the catalog holds (`user_identifiers.type`, `user_traits.name`,
+ * `external_id_mapping_updates.external_id_type`), so completion can offer the ones the warehouse
+ * really has. Read once with the catalog (a live load, `dg catalog pull`), never on a keystroke.
+ *
+ * Bounded: each query reads at most `sampleRows` rows of one column and returns at most
+ * `MAX_SAMPLE_VALUES` values, most frequent first:
+ *     SELECT v AS value, count(*) AS row_count
+ *     FROM (SELECT "type" AS v FROM "db"."folder"."user_identifiers" LIMIT 100000) AS dg_sample
+ *     WHERE v IS NOT NULL GROUP BY v ORDER BY row_count DESC, v LIMIT 1000
+ * A value only in rows beyond the sample is missed: completion is a suggestion, DG606 (a data check)
+ * is the proof.
+ */
+
+/** Rows read per Profiles Sync column by default (`profileSampleRows` in dg.config.json; 0 turns sampling off). */
+export const DEFAULT_PROFILE_SAMPLE_ROWS = 100_000;
+/** Values kept per column. */
+export const MAX_SAMPLE_VALUES = 1_000;
+/** Folders sampled, those holding the most Profiles Sync tables first. */
+export const MAX_SAMPLED_FOLDERS = 20;
+
+export interface ProfileSampleQuery extends Omit<ProfileValueSample, 'values'> {
+  sql: string;
+}
+
+/** The sampling queries for a catalog's Profiles Sync folders (only tables and columns it has, stored spelling). */
+export function profileSampleQueries(catalog: Catalog, sampleRows: number): ProfileSampleQuery[] {
+  if (sampleRows < 1) return [];
+  const sql = new SqlWriter(catalog.dialect);
+  const queries: ProfileSampleQuery[] = [];
+  for (const folder of catalog.profileFolders().slice(0, MAX_SAMPLED_FOLDERS)) {
+    for (const [type, columns] of Object.entries(PROFILE_VALUE_COLUMNS)) {
+      if (!folder.holds[type]) continue;
+      for (const source of columns) {
+        const query = sampleQuery(catalog, sql, [folder.database, folder.schema], source, sampleRows);
+        if (query) queries.push(query);
+      }
+    }
+  }
+  return queries;
+}
+
+function sampleQuery(catalog: Catalog, sql: SqlWriter, folder: [string, string], source: ProfileValueColumn, sampleRows: number): ProfileSampleQuery | undefined {
+  const resolution = catalog.resolve([...folder, source.table, source.column]);
+  if (resolution.steps.length !== 4) return undefined;
+  const [database, schema, table, column] = resolution.steps.map((s) => s.stored) as [string, string, string, string];
+  return {
+    folder: `${database}.${schema}`,
+    table,
+    column,
+    link: source.link,
+    sampleRows,
+    sql:
+      `SELECT v AS value, count(*) AS row_count ` +
+      `FROM (SELECT ${sql.identifier(column)} AS v FROM ${sql.table(database, schema, table)} LIMIT ${sampleRows}) AS dg_sample ` +
+      `WHERE v IS NOT NULL GROUP BY v ORDER BY row_count DESC, v LIMIT ${MAX_SAMPLE_VALUES}`,
+  };
+}
+
+/** A sample from a query's rows (values as text, most frequent first). */
+export function sampleFromRows(query: ProfileSampleQuery, rows: readonly Readonly<Record<string, unknown>>[]): ProfileValueSample {
+  const values: ProfileValue[] = [];
+  for (const row of rows) {
+    const value = rowField(row, 'value');
+    if (value === null || value === undefined || String(value).trim() === '') continue;
+    const count = rowCount(rowField(row, 'row_count'));
+    values.push(count === undefined ? { value: String(value) } : { value: String(value), rows: count });
+  }
+  const { sql: _sql, ...sample } = query;
+  return { ...sample, values };
+}
+
+export interface SampleOptions {
+  sampleRows: number;
+  /** Per query. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The catalog with its Profiles Sync samples, read with `runner`, one query at a time. A query that
+ * fails (no privilege on the table, the timeout) leaves its column out and says why in `problems`
+ * (no secrets: the runners' errors hold none); a cancellation stops the rest.
+ */
+export async function sampleProfileValues(
+  catalog: Catalog,
+  runner: QueryRunner,
+  options: SampleOptions,
+): Promise<{ catalog: Catalog; problems: string[] }> {
+  const samples: ProfileValueSample[] = [];
+  const problems: string[] = [];
+  for (const query of profileSampleQueries(catalog, options.sampleRows)) {
+    if (options.signal?.aborted) break;
+    try {
+      const rows = await runner.query(query.sql, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      samples.push(sampleFromRows(query, rows));
+    } catch (error) {
+      const failure = toCatalogError(error, 'unreachable', `Sampling ${query.folder}.${query.table}`);
+      problems.push(`${query.folder}.${query.table}.${query.column} not sampled: ${failure.reason}`);
+      if (failure.kind === 'cancelled') break;
+    }
+  }
+  return { catalog: samples.length ? catalog.withProfileSamples(samples) : catalog, problems };
+}
+
+/**
+ * `catalog` (just read from the configuration's warehouse) with its Profiles Sync samples, read over a
+ * connection of its own, closed afterwards. Never fails: what could not be sampled is in `problems`.
+ */
+export async function sampleWarehouse(
+  catalog: Catalog,
+  config: DgConfig,
+  connect: QueryConnector,
+  options: { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal },
+): Promise<{ catalog: Catalog; problems: string[] }> {
+  if (!config.warehouse || profileSampleQueries(catalog, config.profileSampleRows).length === 0) return { catalog, problems: [] };
+  let runner: QueryRunner | undefined;
+  try {
+    runner = await connect(config.warehouse, { config, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
+    return await sampleProfileValues(catalog, runner, {
+      sampleRows: config.profileSampleRows,
+      timeoutMs: config.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    return { catalog, problems: [`Profiles Sync tables not sampled: ${toCatalogError(error, 'unreachable', 'Connecting to the warehouse').reason}`] };
+  } finally {
+    await runner?.close().catch(() => undefined);
+  }
+}
