@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative as relativePath, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readProjectSettings, readSettings } from '../../server/src/lsp/settings';
 import { ensureBuilt } from '../support/lspClient';
@@ -15,6 +16,7 @@ const readJson = (path: string) => JSON.parse(readFileSync(join(repoRoot, path),
 
 interface Manifest {
   main: string;
+  scripts: Record<string, string>;
   engines: { vscode: string };
   activationEvents: string[];
   devDependencies: Record<string, string>;
@@ -189,5 +191,82 @@ describe('client bundle', () => {
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     expect([...required].filter((m) => m !== 'vscode' && !builtins.has(m))).toEqual([]);
     expect(required.has('vscode')).toBe(true);
+  });
+});
+
+describe('per-platform .vsix (npm run package)', () => {
+  // server/scripts/package.mjs: stages DuckDB's runtime for one VS Code target in server/out/node_modules/
+  // and runs `vsce package --target`. (The .vsix itself is built and installed by npm run test:e2e.)
+  interface PackageScript {
+    BINDINGS: Record<string, string>;
+    RUNTIME_FILE: RegExp;
+    hostTarget(): string;
+  }
+  const script = join(repoRoot, 'server', 'scripts', 'package.mjs');
+  const load = async () => (await import(pathToFileURL(script).href)) as PackageScript;
+  const requireHere = createRequire(import.meta.url);
+
+  it('packages through server/scripts/package.mjs, for every platform DuckDB ships a binding for', async () => {
+    expect(pkg.scripts['package']).toBe('node server/scripts/package.mjs');
+    const { BINDINGS, hostTarget } = await load();
+    const bindings = readJson('node_modules/@duckdb/node-bindings/package.json') as { version: string; optionalDependencies: Record<string, string> };
+    expect(Object.values(BINDINGS).map((b) => `@duckdb/node-bindings-${b}`).sort()).toEqual(Object.keys(bindings.optionalDependencies).sort());
+    for (const version of Object.values(bindings.optionalDependencies)) expect(version).toBe(bindings.version);
+    const { Targets } = requireHere('@vscode/vsce/out/package.js') as { Targets: Set<string> };
+    for (const target of Object.keys(BINDINGS)) expect(Targets.has(target), target).toBe(true);
+    expect(Object.keys(BINDINGS)).toContain(hostTarget());
+    // the staged copy (and the fetched bindings' cache, under node_modules/) stays out of git
+    expect(readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['server/out/', 'node_modules/']));
+  });
+
+  it('.vscodeignore lets exactly the staged DuckDB runtime in: package.json, JavaScript, binding, shared library, licenses', async () => {
+    const { RUNTIME_FILE } = await load();
+    const dir = mkdtempSync(join(tmpdir(), 'dg-vscodeignore-'));
+    try {
+      copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
+      copyFileSync(join(repoRoot, '.vscodeignore'), join(dir, '.vscodeignore'));
+      const touch = (file: string) => {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), '');
+      };
+      const staged: string[] = [];
+      const stage = (name: string, files: string[]) => {
+        for (const f of files) staged.push(`server/out/node_modules/${name}/${f}`);
+      };
+      // the installed packages' real file lists (this machine's binding), and two other platforms' bindings
+      const apiDir = dirname(requireHere.resolve('@duckdb/node-api/package.json'));
+      const bindingsDir = dirname(createRequire(join(apiDir, 'package.json')).resolve('@duckdb/node-bindings/package.json'));
+      const filesOf = (d: string) =>
+        readdirSync(d, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relativePath(d, join(e.parentPath, e.name)).split(sep).join('/'));
+      stage('@duckdb/node-api', filesOf(apiDir));
+      stage('@duckdb/node-bindings', filesOf(bindingsDir));
+      stage('detect-libc', filesOf(dirname(createRequire(join(bindingsDir, 'package.json')).resolve('detect-libc/package.json'))));
+      stage('@duckdb/node-bindings-linux-x64', ['package.json', 'LICENSE', 'README.md', 'duckdb.node', 'libduckdb.so']);
+      stage('@duckdb/node-bindings-darwin-arm64', ['package.json', 'LICENSE', 'README.md', 'duckdb.node', 'libduckdb.dylib']);
+      stage('@duckdb/node-bindings-win32-x64', ['package.json', 'LICENSE', 'README.md', 'duckdb.node', 'duckdb.dll']);
+      stage('@duckdb/node-api', ['lib/index.js.map', 'src/index.ts']);
+      for (const f of [...staged, 'node_modules/left-pad/index.js', 'node_modules/left-pad/package.json', 'server/out/cli.js', 'server/out/server.js', 'server/out/server.js.map']) touch(f);
+
+      // vsce's own file selection (what `vsce ls` lists)
+      const { listFiles } = requireHere('@vscode/vsce/out/package.js') as { listFiles(o: { cwd: string; dependencies: boolean }): Promise<string[]> };
+      const files = (await listFiles({ cwd: dir, dependencies: false })).map((f) => f.split(sep).join('/'));
+      const runtime = staged.filter((f) => RUNTIME_FILE.test(f) && !f.endsWith('.map') && !f.includes('/src/'));
+      expect(files.filter((f) => f.includes('node_modules/')).sort()).toEqual(runtime.sort());
+      expect(runtime).toEqual(expect.arrayContaining([
+        'server/out/node_modules/@duckdb/node-api/lib/index.js',
+        'server/out/node_modules/@duckdb/node-bindings/duckdb.js',
+        'server/out/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so',
+        'server/out/node_modules/@duckdb/node-bindings-darwin-arm64/libduckdb.dylib',
+        'server/out/node_modules/@duckdb/node-bindings-win32-x64/duckdb.dll',
+        'server/out/node_modules/detect-libc/lib/detect-libc.js',
+      ]));
+      expect(runtime.some((f) => f.endsWith('.d.ts') || f.endsWith('README.md'))).toBe(false);
+      expect(files).toContain('server/out/server.js');
+      expect(files).not.toContain('server/out/cli.js');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,8 @@
 # `npm run test:e2e`: the real-client end-to-end suites.
 #   1. setup.sh: installs Neovim, code-server + Node 24, Debian's chromium into $DG_E2E_CACHE
 #      (default ~/.cache/dg-e2e; idempotent: about 1 s when already there, about 4 min cold)
-#   2. npm run package: builds the .vsix the VS Code suites install (test-results/e2e/dg-data-graph.vsix)
+#   2. npm run package: builds the .vsix the VS Code suites install (test-results/e2e/dg-data-graph.vsix),
+#      for this machine's platform, with its DuckDB runtime (server/scripts/package.mjs)
 #   3. the suites: nvim (headless Neovim's LSP client), vscode-ui (code-server's UI driven through
 #      chromium), vscode-api (extension-host tests through the VS Code API)
 # Logs and screenshots: test-results/e2e/. Ends with the plain line "N passed, N failed" (all suites);
@@ -33,6 +34,7 @@ if wants vscode-ui || wants vscode-api; then
   t=$(now)
   if (cd "$ROOT" && npm run --silent package -- --out "$DG_VSIX") >"$RESULTS/package.log" 2>&1; then
     echo "# package: $(secs "$t") s, $(grep -o 'Packaged: .*' "$RESULTS/package.log")"
+    echo "# $(grep -o "staged DuckDB's runtime .*" "$RESULTS/package.log")"
   else
     cat "$RESULTS/package.log"; echo "FAIL - npm run package"; failed=$((failed + 1))
   fi

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 
 export const env = process.env;
 const require = createRequire(import.meta.url);
@@ -91,9 +92,16 @@ export function writeSettings(tmp, extra = {}) {
   }, null, 1));
 }
 
-/** A copy of examples/ to open as the workspace (the suites never touch the repo's files). */
+/**
+ * A copy of examples/ to open as the workspace (the suites never touch the repo's files). Without the
+ * DuckDB databases built from SQL (examples/retail/retail.duckdb, by a `dg check` in the repo): the
+ * extension builds them itself on first use.
+ */
 export function copyExamples(dest) {
-  cpSync(path.join(repoRoot, 'examples'), dest, { recursive: true });
+  cpSync(path.join(repoRoot, 'examples'), dest, {
+    recursive: true,
+    filter: (src) => !/\.duckdb(\.wal)?$|(^|[\\/])\.dg-build-[^\\/]*$/.test(src),
+  });
 }
 
 /**
@@ -223,6 +231,29 @@ export function positionOf(text, needle, offset = 0) {
 
 /** The entity slugs declared in a .dg text, sorted. */
 export const slugsOf = (text) => [...text.matchAll(/^\s*entity\s+"([^"]+)"/gm)].map((m) => m[1]).sort();
+
+/** The contents of one file in a zip (.vsix) archive (stored or deflated), found through its central directory. */
+export function zipEntry(file, name) {
+  const buf = readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${file} is not a zip archive`);
+  for (let i = 0, at = buf.readUInt32LE(eocd + 16); i < buf.readUInt16LE(eocd + 10); i++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`${file}: bad central directory entry`);
+    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28), extraLen = buf.readUInt16LE(at + 30), commentLen = buf.readUInt16LE(at + 32);
+    if (buf.toString('utf8', at + 46, at + 46 + nameLen) === name) {
+      const local = buf.readUInt32LE(at + 42);
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      if (method === 0) return data;
+      if (method === 8) return inflateRawSync(data);
+      throw new Error(`${file}: ${name} uses compression method ${method}`);
+    }
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  throw new Error(`${file} has no ${name}`);
+}
 
 /** The file names in a zip (.vsix) archive, read from its central directory. */
 export function zipEntries(file) {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   TIMEOUT, checkInstalled, cleanup, copyExamples, freePort, isolatedEnv, launchChromium, makeTmp, paths,
-  positionOf, repoRoot, runner, slugsOf, startServer, stopServer, writeSettings, zipEntries,
+  positionOf, repoRoot, runner, slugsOf, startServer, stopServer, writeSettings, zipEntries, zipEntry,
 } from './harness.mjs';
 
 const r = runner('vscode-ui');
@@ -81,11 +81,21 @@ async function main() {
       ...(c.languages || []).map((l) => l.configuration), ...(c.grammars || []).map((g) => g.path),
       ...(c.jsonValidation || []).map((j) => j.url), ...(c.snippets || []).map((s) => s.path),
       'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt'].filter(Boolean).map(rel);
+    // DuckDB's runtime for the package's target, staged by server/scripts/package.mjs beside the server
+    // bundle: its package.json files, JavaScript, native binding and shared library (and licenses) only.
+    const target = /TargetPlatform="([^"]+)"/.exec(zipEntry(paths.vsix, 'extension.vsixmanifest').toString('utf8'))?.[1];
+    if (!target) throw new Error('the .vsix has no target platform (npm run package builds one per platform)');
+    const duckdb = 'server/out/node_modules/@duckdb/';
+    needed.push(`${duckdb}node-api/package.json`, `${duckdb}node-api/lib/index.js`, `${duckdb}node-bindings/duckdb.js`);
+    const bindings = got.filter((f) => f.startsWith(`${duckdb}node-bindings-`) && f.endsWith('/duckdb.node'));
+    if (bindings.length !== 1) throw new Error(`one DuckDB binding for ${target} expected, found: ${bindings.join(', ') || 'none'}`);
+    const runtime = (f) => f.startsWith('server/out/node_modules/') && /(^|\/)(package\.json|LICENSE)$|\.(js|node|so|dylib|dll)$/.test(f)
+      && !/(^|\/)(src|test|tests)\//.test(f);
     const missing = needed.filter((f) => !got.includes(f));
-    const unwanted = got.filter((f) => /\.(map|ts|mts|cts|tsbuildinfo)$|(^|\/)(src|test|tests|node_modules|examples|grammar|scripts|\.ci)\//.test(f)
+    const unwanted = got.filter((f) => (/\.(map|ts|mts|cts|tsbuildinfo)$|(^|\/)(src|test|tests|node_modules|examples|grammar|scripts|\.ci)\//.test(f) && !runtime(f))
       || f === 'server/out/cli.js');
     if (missing.length || unwanted.length) throw new Error(`missing: ${missing.join(', ') || '-'}; unwanted: ${unwanted.join(', ') || '-'}\n${got.join('\n')}`);
-    r.note(`${path.relative(repoRoot, paths.vsix)}: ${got.length} files, ${(statSync(paths.vsix).size / 1024).toFixed(0)} KB`);
+    r.note(`${path.relative(repoRoot, paths.vsix)} (${target}, ${bindings[0].split('/')[4]}): ${got.length} files, ${(statSync(paths.vsix).size / 1048576).toFixed(1)} MB`);
   });
 
   await r.test('the .vsix installs with code-server --install-extension', () => {

@@ -125,6 +125,39 @@ exports.run = async function run() {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  // retail/dg.config.json: an embedded DuckDB warehouse, built from warehouse.sql on first use. The server
+  // runs from the installed .vsix, so @duckdb/node-api and its native binding come from the runtime staged
+  // in its server/out/node_modules (without it: one DG607 "driver missing" and no warehouse checks).
+  await it('DuckDB in the extension: retail/ builds its warehouse and gets DG600/DG601 on a wrong table and column, no DG607', async () => {
+    const retailUri = vscode.Uri.joinPath(root, 'retail', 'retail.dg');
+    const retail = await vscode.workspace.openTextDocument(retailUri);
+    await vscode.window.showTextDocument(retail);
+    const rangeOf = (needle) => new vscode.Range(positionOf(retail, needle), positionOf(retail, needle, needle.length));
+    const table = rangeOf('"retail.crm.customers"');
+    const column = rangeOf('primary_key = "order_id"');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(retailUri, table, '"retail.crm.customerz"');
+    edit.replace(retailUri, column, 'primary_key = "order_number"');
+    assert.ok(await vscode.workspace.applyEdit(edit), 'edit applied');
+    try {
+      const has = (all, code) => all.some((d) => codeOf(d) === code);
+      const ds = await diagnosticsOf(retailUri, (all) => has(all, 'DG607') || (has(all, 'DG600') && has(all, 'DG601')));
+      const all = ds.map((d) => `${codeOf(d)} ${d.message}`).join('\n');
+      assert.ok(!has(ds, 'DG607'), `the DuckDB warehouse did not load:\n${all}`);
+      const dg600 = ds.find((d) => codeOf(d) === 'DG600');
+      assert.equal(dg600.range.start.line, table.start.line, all);
+      assert.match(dg600.message, /retail\.crm\.customerz/);
+      const dg601 = ds.find((d) => codeOf(d) === 'DG601');
+      assert.equal(dg601.range.start.line, column.start.line, all);
+      assert.match(dg601.message, /order_number/);
+      // the database was built inside the workspace copy, from its warehouse.sql
+      const built = await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'retail', 'retail.duckdb'));
+      assert.ok(built.size > 0, 'retail.duckdb built');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   await it('dataGraph.restartServer: the server answers again after a restart', async () => {
     await vscode.commands.executeCommand('dataGraph.restartServer');
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', completeUri, ref.translate(0, 2));
