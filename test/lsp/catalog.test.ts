@@ -1,27 +1,21 @@
 // The warehouse catalog through the stdio server: each document's dg.config.json, its catalog loaded
 // once in the background (diagnostics first, the warehouse checks when it arrives), DG607 when it
 // fails, completion and hover from it, and dg/refreshCatalog. No sleeps: every wait is for a condition.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// (test/lsp/warehouses.test.ts does the same with a dbt catalog and a live Postgres.)
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CompletionItemKind,
-  RequestType,
   type CompletionItem,
   type CompletionList,
   type Diagnostic,
   type MarkupContent,
-  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ensureBuilt, LspClient, positionAt, VSCODE_CAPABILITIES } from '../support/lspClient';
+import { positionAt, type LspClient } from '../support/lspClient';
+import { codes, has, lspProjects, RefreshCatalog } from '../support/lspProject';
 import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
-
-interface RefreshResult {
-  catalogs: { config: string; origin?: string; tables?: number; columns?: number; problems: string[] }[];
-}
-const RefreshCatalog = new RequestType<{ uri?: string }, RefreshResult, void>('dg/refreshCatalog');
 
 const fixture = WAREHOUSE_SNAPSHOT;
 
@@ -62,42 +56,20 @@ const GRAPH = `data_graph {
 }
 `;
 
-let root: string;
-const clients: LspClient[] = [];
-let counter = 0;
+const lsp = lspProjects('dg-lsp-catalog-');
 
 /** A project directory with dg.config.json and a copy of the fixture snapshot. */
-function project(config: Record<string, unknown> = { catalog: 'dg-catalog.json' }): { dir: string; uri: (name: string) => string } {
-  const dir = join(root, `project-${++counter}`);
-  mkdirSync(join(dir, 'graphs'), { recursive: true });
-  writeFileSync(join(dir, 'dg.config.json'), JSON.stringify(config));
-  copyFileSync(fixture, join(dir, 'dg-catalog.json'));
-  return { dir, uri: (name) => pathToFileURL(join(dir, 'graphs', name)).href };
-}
+const project = (config: Record<string, unknown> = { catalog: 'dg-catalog.json' }) =>
+  lsp.project(config, { 'dg-catalog.json': readFileSync(fixture, 'utf8') });
 
-async function start(workspace: string, settings: Record<string, unknown> = {}): Promise<LspClient> {
-  const client = await LspClient.start({ settings, capabilities: VSCODE_CAPABILITIES, workspaceFolders: [workspace] });
-  clients.push(client);
-  return client;
-}
+const start = (workspace: string, settings: Record<string, unknown> = {}) => lsp.start(workspace, { settings });
 
-const codes = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => d.code);
-const has = (code: string) => (p: PublishDiagnosticsParams) => codes(p).includes(code);
 const offsetOf = (text: string, marker: string) => {
   const at = text.indexOf(marker);
   if (at < 0) throw new Error(`no ${marker}`);
   return at;
 };
 const catalogLogs = (client: LspClient) => client.logs.filter((l) => l.message.startsWith('dg: catalog for '));
-
-beforeAll(() => {
-  ensureBuilt();
-  root = mkdtempSync(join(tmpdir(), 'dg-lsp-catalog-'));
-}, 180_000);
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
-  rmSync(root, { recursive: true, force: true });
-});
 
 describe('warehouse catalog in the language server', () => {
   it('publishes at once, then again with DG600–DG604 once the catalog loads (once for every document of the project)', async () => {
@@ -219,9 +191,9 @@ describe('warehouse catalog in the language server', () => {
     const published = await client.waitForDiagnostics(document, has('DG600'));
     expect(published.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DG600', 4]]);
 
+    const root = lsp.root;
     const outside = pathToFileURL(join(root, 'outside', 'lonely.dg')).href;
-    const other = await LspClient.start({ settings: {}, capabilities: VSCODE_CAPABILITIES });
-    clients.push(other);
+    const other = await lsp.start();
     await other.open(outside, GRAPH);
     await other.diagnosticsOf(outside, 1);
     await other.roundTrip();

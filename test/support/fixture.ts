@@ -16,19 +16,25 @@ export interface Fixture {
 }
 
 export async function fixture(source: string): Promise<Fixture> {
-  const markers: number[] = [];
+  const { text, offset, end } = markers(source);
+  const document = SyntaxDocument.parse(await wasmParser(), text);
+  return { text, offset, end, analysis: analyze(document), document };
+}
+
+/** The text of a fixture without its `$0` markers, and their offsets (no parsing). */
+export function markers(source: string): { text: string; offset: number; end?: number } {
+  const found: number[] = [];
   let text = '';
   let rest = source;
   for (;;) {
     const at = rest.indexOf('$0');
     if (at < 0) break;
     text += rest.slice(0, at);
-    markers.push(text.length);
+    found.push(text.length);
     rest = rest.slice(at + 2);
   }
   text += rest;
-  const document = SyntaxDocument.parse(await wasmParser(), text);
-  return { text, offset: markers[0] ?? 0, end: markers[1], analysis: analyze(document), document };
+  return { text, offset: found[0] ?? 0, end: found[1] };
 }
 
 /** The text a span covers, for readable assertions. */

@@ -121,6 +121,8 @@ export interface StartOptions {
   workspaceFolders?: string[];
   /** Sent as `initializationOptions` (e.g. `{ untrusted: true }`, as VS Code's client does in restricted mode). */
   initializationOptions?: unknown;
+  /** Environment variables of the spawned server, over this process's (e.g. the URL an `env:NAME` in dg.config.json names). */
+  env?: Record<string, string>;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -319,7 +321,11 @@ export class LspClient {
   /** Spawns the built server (`dg-language-server --stdio`) and runs the initialize handshake. */
   static async start(options: StartOptions = {}): Promise<LspClient> {
     ensureBuilt();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverBin, '--stdio'], { cwd: repoRoot, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverBin, '--stdio'], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+    });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     return LspClient.initialize(new LspClient(connection, child, options.timeoutMs ?? 10_000), options, process.pid);
   }
