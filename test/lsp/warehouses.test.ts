@@ -2,7 +2,8 @@
 // dbt catalog.json (partial: it lists only dbt's relations) and a live PostgreSQL (a throw-away cluster
 // from test/support/postgres.ts, read through a read-only role). Table and column completion, hover,
 // DG600–DG604 as each source allows them, one DG607 for each way loading fails (never showing a
-// secret), and dg/refreshCatalog. No sleeps: every wait is for a condition.
+// secret), and dg/refreshCatalog; and, from an embedded DuckDB warehouse, the identity types and trait
+// names sampled from its Profiles Sync tables. No sleeps: every wait is for a condition.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -764,4 +765,34 @@ describe('Postgres faults through the language server: one DG607 within timeoutM
       }
     });
   }
+});
+
+describe('an embedded DuckDB warehouse (examples/retail) through the language server', () => {
+  const retail = join(repoRoot, 'examples', 'retail');
+  const GRAPH = readFileSync(join(retail, 'retail.dg'), 'utf8');
+
+  it('completes the identity types and trait names its Profiles Sync tables hold, and hovers where they were seen', async () => {
+    const { dir, uri } = lsp.project(JSON.parse(readFileSync(join(retail, 'dg.config.json'), 'utf8')), {
+      'warehouse.sql': readFileSync(join(retail, 'warehouse.sql'), 'utf8'),
+    });
+    const client = await lsp.start(dir);
+    const editor = await Editor.open(client, uri('retail.dg'), GRAPH);
+    expect(codes(await settled(client, editor.uri))).toEqual([]);
+
+    const traits = await editor.complete(edit(GRAPH, 'name     = "loyalty_id"', 'name     = "$0loyalty_id"'));
+    expect(traits.map((i) => [i.label, i.detail, i.replaced])).toEqual([
+      ['first_name', '2 rows in user_traits.name', 'loyalty_id'],
+      ['loyalty_id', '2 rows in user_traits.name', 'loyalty_id'],
+      ['plan', '1 row in user_traits.name', 'loyalty_id'],
+    ]);
+    const types = await editor.complete(edit(GRAPH, 'type     = "user_id"', 'type     = "$0"'));
+    expect(types.slice(0, 4).map((i) => [i.label, i.detail])).toEqual([
+      ['user_id', '3 rows in user_identifiers.type'],
+      ['email', '2 rows in user_identifiers.type'],
+      ['anonymous_id', '1 row in user_identifiers.type'],
+      ['phone', undefined],
+    ]);
+    const hover = await editor.hover(edit(GRAPH, 'name     = "loyalty_id"', 'name     = "loy$0alty_id"'));
+    expect(hover).toContain('Found in 2 rows of `retail.segment_profiles.user_traits.name` (a sample of at most 100,000 rows).');
+  });
 });
