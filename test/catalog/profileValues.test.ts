@@ -6,7 +6,7 @@ import { CatalogBuilder, type ProfileValueSample } from '../../server/src/catalo
 import { parseConfig } from '../../server/src/catalog/config';
 import { warehouseConnectors, warehouseDrivers } from '../../server/src/catalog/drivers';
 import { CatalogError } from '../../server/src/catalog/errors';
-import { profileSampleQueries, sampleProfileValues } from '../../server/src/catalog/profileValues';
+import { profileSampleQueries, sampleProfileValues, sampleWarehouse } from '../../server/src/catalog/profileValues';
 import { ProjectCatalogs } from '../../server/src/catalog/project';
 import { readSnapshot, snapshotOf, snapshotText } from '../../server/src/catalog/providers/snapshot';
 import type { QueryRunner } from '../../server/src/catalog/query';
@@ -34,7 +34,10 @@ async function load(configFile: string, connectors = warehouseConnectors()) {
   const project = new ProjectCatalogs({ drivers: warehouseDrivers(), connectors, env: {} });
   const state = await project.readConfig(configFile);
   if (state.kind !== 'config') throw new Error('expected a configuration');
-  return project.catalog(state.config);
+  const loaded = await project.catalog(state.config);
+  // The catalog is in use before its samples are read.
+  expect(loaded.catalog?.profileSamples).toEqual([]);
+  return loaded.sampling ? await loaded.sampling : loaded;
 }
 
 const valuesOf = (samples: readonly ProfileValueSample[], link: 'external_id' | 'trait') =>
@@ -111,6 +114,21 @@ describe('sampling a live warehouse (DuckDB, examples/retail)', () => {
     expect(sampled.problems).toEqual(['prod.segment_profiles.user_identifiers.type not sampled: The query did not answer within 10 s.']);
     expect(valuesOf(sampled.catalog.profileSamples, 'trait')).toEqual([['plan', 4]]);
     expect(valuesOf(sampled.catalog.profileSamples, 'external_id')).toEqual([]);
+  });
+
+  it('stops sampling after timeoutMs in all, keeping what was read', async () => {
+    let calls = 0;
+    const hanging: QueryRunner = {
+      query: (_sql, { signal }) => {
+        if (++calls === 1) return Promise.resolve([{ value: 'email', row_count: 1 }]);
+        return new Promise((_, reject) => signal!.addEventListener('abort', () => reject(new CatalogError('cancelled', 'Querying: cancelled.'))));
+      },
+      close: async () => undefined,
+    };
+    const config = parseConfig('{"warehouse": {"type": "duckdb", "path": "x.duckdb"}, "timeoutMs": 200}', join(temp, 'dg.config.json'));
+    const sampled = await sampleWarehouse(fixtureWarehouse(), config, async () => hanging, { env: {} });
+    expect(sampled.problems).toEqual(['Profiles Sync tables only partly sampled: sampling stopped after 200 ms ("timeoutMs")']);
+    expect(valuesOf(sampled.catalog.profileSamples, 'external_id')).toEqual([['email', 1]]);
   });
 
   it('rejects a profileSampleRows that is not a whole number of rows', () => {

@@ -778,6 +778,8 @@ describe('an embedded DuckDB warehouse (examples/retail) through the language se
     const client = await lsp.start(dir);
     const editor = await Editor.open(client, uri('retail.dg'), GRAPH);
     expect(codes(await settled(client, editor.uri))).toEqual([]);
+    // The samples are read after the catalog is in use.
+    await client.waitForStatus(editor.uri, (s) => s.catalog.detail?.endsWith(' tables, profiles sampled') === true);
 
     const traits = await editor.complete(edit(GRAPH, 'name     = "loyalty_id"', 'name     = "$0loyalty_id"'));
     expect(traits.map((i) => [i.label, i.detail, i.replaced])).toEqual([

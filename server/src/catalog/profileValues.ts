@@ -113,7 +113,8 @@ export async function sampleProfileValues(
 
 /**
  * `catalog` (just read from the configuration's warehouse) with its Profiles Sync samples, read over a
- * connection of its own, closed afterwards. Never fails: what could not be sampled is in `problems`.
+ * connection of its own, closed afterwards, all within the configuration's `timeoutMs` (what is left
+ * unread then is a problem, not a wait). Never fails: what could not be sampled is in `problems`.
  */
 export async function sampleWarehouse(
   catalog: Catalog,
@@ -122,14 +123,16 @@ export async function sampleWarehouse(
   options: { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal },
 ): Promise<{ catalog: Catalog; problems: string[] }> {
   if (!config.warehouse || profileSampleQueries(catalog, config.profileSampleRows).length === 0) return { catalog, problems: [] };
+  const budget = AbortSignal.timeout(config.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   let runner: QueryRunner | undefined;
   try {
-    runner = await connect(config.warehouse, { config, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
-    return await sampleProfileValues(catalog, runner, {
-      sampleRows: config.profileSampleRows,
-      timeoutMs: config.timeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    runner = await connect(config.warehouse, { config, env: options.env, signal });
+    const sampled = await sampleProfileValues(catalog, runner, { sampleRows: config.profileSampleRows, timeoutMs: config.timeoutMs, signal });
+    if (budget.aborted && !options.signal?.aborted) {
+      return { ...sampled, problems: [`Profiles Sync tables only partly sampled: sampling stopped after ${config.timeoutMs} ms ("timeoutMs")`] };
+    }
+    return sampled;
   } catch (error) {
     return { catalog, problems: [`Profiles Sync tables not sampled: ${toCatalogError(error, 'unreachable', 'Connecting to the warehouse').reason}`] };
   } finally {

@@ -10,7 +10,7 @@ import { CONFIG_FILE, loadConfig, type DgConfig } from './config';
 import { CatalogError, toCatalogError } from './errors';
 import { sampleWarehouse } from './profileValues';
 import { catalogProviders, loadFirstCatalog, type WarehouseDrivers } from './providers';
-import type { QueryConnectors } from './query';
+import type { QueryConnector, QueryConnectors } from './query';
 
 /**
  * The catalogs of a set of `.dg` files, as `dg check` and the language server need them: each file's
@@ -38,6 +38,11 @@ export interface CatalogLoad {
   configured: boolean;
   /** Profiles Sync columns that could not be sampled, and why (for logs; the catalog is fine). */
   sampleProblems?: string[];
+  /**
+   * This load again once the warehouse's Profiles Sync samples are read (in the background, after the
+   * catalog is in use; never rejects). Absent when nothing is sampled.
+   */
+  sampling?: Promise<CatalogLoad>;
 }
 
 export interface ProjectCatalogOptions {
@@ -116,7 +121,9 @@ export class ProjectCatalogs {
             async (result): Promise<CatalogLoad> => {
               const load: CatalogLoad = { config, failures: result.failures, configured: true, ...(result.catalog ? { catalog: result.catalog } : {}) };
               // Failures first mean the catalog is a file's, not the warehouse's: nothing to sample.
-              return load.catalog && config.warehouse && load.failures.length === 0 ? this.sample(load, controller.signal) : load;
+              const connect = config.warehouse && this.options.connectors?.[config.warehouse.type];
+              if (load.catalog && connect && load.failures.length === 0) load.sampling = this.sample(load, connect, controller.signal);
+              return load;
             },
             (error: unknown): CatalogLoad => ({ config, failures: [toCatalogError(error, 'unreachable', 'Loading the catalog')], configured: true }),
           );
@@ -125,11 +132,10 @@ export class ProjectCatalogs {
   }
 
   /** The load with its catalog's Profiles Sync samples read from the warehouse (never failing: problems are noted). */
-  private async sample(load: CatalogLoad, signal: AbortSignal): Promise<CatalogLoad> {
-    const connect = this.options.connectors?.[load.config.warehouse!.type];
-    if (!connect || !load.catalog) return load;
-    const sampled = await sampleWarehouse(load.catalog, load.config, connect, { env: this.options.env ?? process.env, signal });
-    return { ...load, catalog: sampled.catalog, ...(sampled.problems.length ? { sampleProblems: sampled.problems } : {}) };
+  private async sample(load: CatalogLoad, connect: QueryConnector, signal: AbortSignal): Promise<CatalogLoad> {
+    const { sampling: _, ...loaded } = load;
+    const sampled = await sampleWarehouse(load.catalog!, load.config, connect, { env: this.options.env ?? process.env, signal });
+    return { ...loaded, catalog: sampled.catalog, ...(sampled.problems.length ? { sampleProblems: sampled.problems } : {}) };
   }
 
   /**

@@ -244,6 +244,13 @@ export class CatalogService {
       this.report(file, loaded);
       if (loaded.configured) this.options.onChange(this.documentsOf(file));
       this.notify(file);
+      if (!loaded.sampling) return;
+      // The samples only add completion items: nothing to re-check.
+      const sampled = await loaded.sampling;
+      if (!current()) return;
+      entry.load = sampled;
+      this.reportSamples(file, sampled);
+      this.notify(file);
     })();
     return entry;
   }
@@ -271,7 +278,8 @@ export class CatalogService {
     if (!load.configured) return { ...base, catalog: { state: 'none', detail: 'dg.config.json names no warehouse and no catalog' } };
     if (!load.catalog) return { ...base, catalog: { state: 'unavailable', detail: load.failures[0]?.message ?? 'the catalog could not be loaded' } };
     const tables = load.catalog.stats().tables;
-    return { ...base, catalog: { state: 'loaded', detail: `${name ? `${name}: ` : ''}${tables} tables` } };
+    const sampled = load.sampling ? '' : load.catalog.profileSamples.length ? ', profiles sampled' : '';
+    return { ...base, catalog: { state: 'loaded', detail: `${name ? `${name}: ` : ''}${tables} tables${sampled}` } };
   }
 
   private documentsOf(file: string): string[] {
@@ -284,12 +292,15 @@ export class CatalogService {
     if (load.catalog) {
       const stats = load.catalog.stats();
       this.options.log?.(`dg: catalog for ${file}: ${load.catalog.origin}, ${stats.tables} tables, ${stats.columns} columns`, false);
-      for (const sample of load.catalog.profileSamples) {
-        this.options.log?.(`dg: catalog for ${file}: ${sample.values.length} values of ${sample.folder}.${sample.table}.${sample.column} sampled`, false);
-      }
+    }
+    for (const problem of problems) this.options.log?.(`dg: catalog for ${file}: ${problem}`, true);
+  }
+
+  private reportSamples(file: string, load: CatalogLoad): void {
+    for (const sample of load.catalog?.profileSamples ?? []) {
+      this.options.log?.(`dg: catalog for ${file}: ${sample.values.length} values of ${sample.folder}.${sample.table}.${sample.column} sampled`, false);
     }
     for (const problem of load.sampleProblems ?? []) this.options.log?.(`dg: catalog for ${file}: ${problem}`, true);
-    for (const problem of problems) this.options.log?.(`dg: catalog for ${file}: ${problem}`, true);
   }
 
   private describe(file: string): RefreshResult['catalogs'][number] {
