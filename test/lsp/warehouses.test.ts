@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import {
   CompletionItemKind,
   DiagnosticSeverity,
@@ -19,7 +19,7 @@ import {
 import { markers } from '../support/fixture';
 import { offsetAt, positionAt, type LspClient } from '../support/lspClient';
 import { codes, has, lspProjects, RefreshCatalog } from '../support/lspProject';
-import { startPostgres, type PgServer } from '../support/postgres';
+import { usePostgres, type PgServer } from '../support/postgres';
 import { repoRoot } from '../support/wasm';
 
 const lsp = lspProjects('dg-lsp-warehouses-');
@@ -168,6 +168,12 @@ describe('a dbt catalog through the language server', () => {
 
     const accounts = 'analytics.marts.dim_accounts';
     const orders = 'analytics.marts.fct_orders';
+    const accountColumns: [string, string, CompletionItemKind][] = [
+      ['ACCOUNT_ID', `NUMBER · ${accounts}`, Field],
+      ['ACCOUNT_NAME', `TEXT · ${accounts}`, Field],
+      ['EMAIL', `TEXT · ${accounts}`, Field],
+      ['CREATED_AT', `TIMESTAMP_NTZ · ${accounts}`, Field],
+    ];
     const cases: { at: string; source: string; items: [string, string, CompletionItemKind][]; replaced: string }[] = [
       {
         at: 'table_ref, database',
@@ -194,23 +200,13 @@ describe('a dbt catalog through the language server', () => {
       {
         at: 'primary_key',
         source: edit(DBT_GRAPH, 'primary_key = "account_id"', 'primary_key = "acc$0"'),
-        items: [
-          ['ACCOUNT_ID', `NUMBER · ${accounts}`, Field],
-          ['ACCOUNT_NAME', `TEXT · ${accounts}`, Field],
-          ['EMAIL', `TEXT · ${accounts}`, Field],
-          ['CREATED_AT', `TIMESTAMP_NTZ · ${accounts}`, Field],
-        ],
+        items: accountColumns,
         replaced: 'acc',
       },
       {
         at: 'join_key',
         source: edit(DBT_GRAPH, 'join_key = "email"', 'join_key = "$0"'),
-        items: [
-          ['ACCOUNT_ID', `NUMBER · ${accounts}`, Field],
-          ['ACCOUNT_NAME', `TEXT · ${accounts}`, Field],
-          ['EMAIL', `TEXT · ${accounts}`, Field],
-          ['CREATED_AT', `TIMESTAMP_NTZ · ${accounts}`, Field],
-        ],
+        items: accountColumns,
         replaced: '',
       },
       {
@@ -407,29 +403,8 @@ GRANT USAGE ON SCHEMA crm, "Mixed", segment_profiles, staging TO ${READER.user};
 GRANT SELECT ON ALL TABLES IN SCHEMA crm, "Mixed", segment_profiles TO ${READER.user};
 `;
 
-let server: PgServer | undefined;
-let skipped: string | undefined;
-
-beforeAll(async () => {
-  const started = await startPostgres();
-  if ('skip' in started) {
-    skipped = started.skip;
-    console.warn(`\n*** SKIPPING the language-server tests against PostgreSQL: ${skipped} ***\n`);
-    return;
-  }
-  server = started;
-  await server.psql('postgres', SETUP);
-}, 600_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-/** The running PostgreSQL, or skips the test (loudly) when there is none. */
-function needServer(context: TestContext): PgServer {
-  if (!server) context.skip(`no PostgreSQL server: ${skipped}`);
-  return server!;
-}
+const postgres = usePostgres(SETUP, 'the language-server tests against PostgreSQL');
+const needServer = (context: TestContext): PgServer => postgres.need(context);
 
 const PG_ORIGIN = 'Postgres (env:DG_TEST_PG_URL)';
 

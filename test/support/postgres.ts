@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, type TestContext } from 'vitest';
 
 /**
  * A throw-away PostgreSQL server for tests: Debian's server binaries (/usr/lib/postgresql/<n>/bin,
@@ -221,5 +222,33 @@ export async function startPostgres(): Promise<PgServer | { skip: string }> {
     psql,
     stop,
     log: () => log,
+  };
+}
+
+/**
+ * A server for one test file: started (and `setup` run in `postgres`) before its tests, stopped after.
+ * `need(context)` is the server, or skips that test (loudly, once per file) when there is none.
+ */
+export function usePostgres(setup: string, what: string): { need(context: TestContext): PgServer } {
+  let server: PgServer | undefined;
+  let skipped: string | undefined;
+  beforeAll(async () => {
+    const started = await startPostgres();
+    if ('skip' in started) {
+      skipped = started.skip;
+      console.warn(`\n*** SKIPPING ${what}: ${skipped} ***\n`);
+      return;
+    }
+    server = started;
+    await server.psql('postgres', setup);
+  }, 600_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 60_000);
+  return {
+    need(context) {
+      if (!server) context.skip(`no PostgreSQL server: ${skipped}`);
+      return server!;
+    },
   };
 }

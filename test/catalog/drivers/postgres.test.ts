@@ -1,19 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { parseConfig, type DgConfig } from '../../../server/src/catalog/config';
 import { PG_PACKAGE, postgresProvider, warehouseConnectors, warehouseDrivers, type PostgresWarehouse } from '../../../server/src/catalog/drivers';
 import { CatalogError } from '../../../server/src/catalog/errors';
 import { catalogProviders, loadCatalog } from '../../../server/src/catalog/providers';
 import { sampleWarehouse } from '../../../server/src/catalog/profileValues';
-import { startPostgres, type PgServer } from '../../support/postgres';
+import { usePostgres, type PgServer } from '../../support/postgres';
 
 // Against a real PostgreSQL server (test/support/postgres.ts: Debian's binaries, a throw-away cluster on
 // a loopback port). Faults that need no server (refused connection, a server that never answers, a
 // missing driver) run without one.
 
-let server: PgServer | undefined;
-let skipped: string | undefined;
 
 const READER = { user: 'dg_reader', password: 'reader-Secret-123' };
 
@@ -50,26 +48,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA crm, "Mixed", segment_profiles TO ${READER.
 ALTER ROLE ${READER.user} SET log_statement = 'all';
 `;
 
-beforeAll(async () => {
-  const started = await startPostgres();
-  if ('skip' in started) {
-    skipped = started.skip;
-    console.warn(`\n*** SKIPPING the PostgreSQL driver tests that need a server: ${skipped} ***\n`);
-    return;
-  }
-  server = started;
-  await server.psql('postgres', SETUP);
-}, 600_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-/** The running server, or skips the test (loudly) when there is none. */
-function needServer(context: TestContext): PgServer {
-  if (!server) context.skip(`no PostgreSQL server: ${skipped}`);
-  return server!;
-}
+const postgres = usePostgres(SETUP, 'the PostgreSQL driver tests that need a server');
+const needServer = (context: TestContext): PgServer => postgres.need(context);
 
 function config(type: 'postgres' | 'redshift' = 'postgres', extra: Record<string, unknown> = {}): DgConfig {
   return parseConfig(JSON.stringify({ warehouse: { type, url: 'env:DG_TEST_PG_URL' }, ...extra }), '/project/dg.config.json');
