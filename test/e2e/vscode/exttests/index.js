@@ -22,6 +22,16 @@ function when(event, value, what) {
     check();
   });
 }
+/** Resolves with `value()` once it is truthy, asking again every 200 ms (state with no event); rejects after TIMEOUT. */
+async function poll(value, what) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const v = await value();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 const diagnosticsOf = (uri, pred = (ds) => ds.length > 0) =>
   when(vscode.languages.onDidChangeDiagnostics, () => { const ds = vscode.languages.getDiagnostics(uri); return pred(ds) && ds; },
     `diagnostics of ${uri.path.split('/').pop()}`);
@@ -128,7 +138,7 @@ exports.run = async function run() {
   // retail/dg.config.json: an embedded DuckDB warehouse, built from warehouse.sql on first use. The server
   // runs from the installed .vsix, so @duckdb/node-api and its native binding come from the runtime staged
   // in its server/out/node_modules (without it: one DG607 "driver missing" and no warehouse checks).
-  await it('DuckDB in the extension: retail/ builds its warehouse and gets DG600/DG601 on a wrong table and column, no DG607', async () => {
+  await it('DuckDB in the extension: retail/ builds its warehouse and gets DG600/DG601 on a wrong table and column, no DG607; identity types complete from its Profiles Sync tables', async () => {
     const retailUri = vscode.Uri.joinPath(root, 'retail', 'retail.dg');
     const retail = await vscode.workspace.openTextDocument(retailUri);
     await vscode.window.showTextDocument(retail);
@@ -153,6 +163,17 @@ exports.run = async function run() {
       // the database was built inside the workspace copy, from its warehouse.sql
       const built = await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'retail', 'retail.duckdb'));
       assert.ok(built.size > 0, 'retail.duckdb built');
+      // The identity types the profiles have, sampled in the background once the catalog is in use.
+      const typeAt = positionOf(retail, 'type     = "user_id"', 'type     = "'.length);
+      const items = await poll(async () => {
+        const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', retailUri, typeAt);
+        return list.items.some((i) => /rows? in user_identifiers\.type/.test(i.detail ?? '')) && list.items;
+      }, 'identity types sampled from retail.segment_profiles.user_identifiers');
+      assert.deepEqual(items.slice(0, 3).map((i) => [labelOf(i), i.detail]), [
+        ['user_id', '3 rows in user_identifiers.type'],
+        ['email', '2 rows in user_identifiers.type'],
+        ['anonymous_id', '1 row in user_identifiers.type'],
+      ]);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
