@@ -69,6 +69,7 @@ describe('language server', () => {
       full: true,
       range: true,
     },
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
 
   it('advertises incremental sync and the features it implements, nothing else', () => {

@@ -34,6 +34,8 @@ import {
   createMessageConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -45,8 +47,12 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  UnregistrationRequest,
   type ClientCapabilities,
   type CodeActionContext,
+  type FileEvent,
+  type Registration,
+  type Unregistration,
   type InitializeResult,
   type Position,
   type RequestType,
@@ -149,6 +155,7 @@ export const VSCODE_CAPABILITIES: ClientCapabilities = {
     },
     workspaceFolders: true,
     semanticTokens: { refreshSupport: true },
+    didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
   },
   textDocument: {
     completion: {
@@ -259,6 +266,10 @@ export class LspClient {
   readonly progress: { token: string | number; value: unknown }[] = [];
   /** `dg/status` notifications received, in order. */
   readonly statuses: DgStatus[] = [];
+  /** The registrations of the server's `client/registerCapability` requests (each accepted), in order. */
+  readonly registrations: Registration[] = [];
+  /** The unregistrations of its `client/unregisterCapability` requests, in order. */
+  readonly unregistrations: Unregistration[] = [];
   /** The server's stderr. */
   stderr = '';
   /** Each `workspace/configuration` request the server made. */
@@ -267,6 +278,8 @@ export class LspClient {
 
   private readonly waiters = new Set<Waiter>();
   private readonly statusWaiters = new Set<{ uri: string; predicate: (s: DgStatus) => boolean; resolve: (s: DgStatus) => void }>();
+  /** Re-checked whenever a log message or a (un)registration arrives (`until`). */
+  private readonly conditions = new Set<() => void>();
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
   private settings: Record<string, unknown> | null | undefined;
@@ -294,12 +307,20 @@ export class LspClient {
     });
     connection.onNotification(LogMessageNotification.type, (params) => {
       this.logs.push(params);
+      this.recheck();
     });
     connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests++;
       return params.items.map((item) => (item.section === 'dataGraph' ? this.settings : null));
     });
-    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+      this.recheck();
+    });
+    connection.onRequest(UnregistrationRequest.type, (params) => {
+      this.unregistrations.push(...params.unregisterations);
+      this.recheck();
+    });
     connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
       this.progressTokens.push(params.token);
       return null;
@@ -434,12 +455,12 @@ export class LspClient {
   }
 
   /**
-   * Resolves once the server has handled every message sent before: the server answers requests in
-   * order, so anything it publishes for earlier notifications arrives before this answer.
+   * The first `dg/status` for `uri` (received already, or later; from index `since` of `statuses` on)
+   * that satisfies `predicate`.
    */
-  /** The first `dg/status` for `uri` (received already, or later) that satisfies `predicate`. */
-  waitForStatus(uri: string, predicate: (status: DgStatus) => boolean = () => true): Promise<DgStatus> {
-    const known = this.statuses.find((s) => s.uris.includes(uri) && predicate(s));
+  waitForStatus(uri: string, predicate: (status: DgStatus) => boolean = () => true, options: { since?: number } = {}): Promise<DgStatus> {
+    const since = options.since ?? 0;
+    const known = this.statuses.find((s, i) => i >= since && s.uris.includes(uri) && predicate(s));
     if (known) return Promise.resolve(known);
     return new Promise<DgStatus>((resolve, reject) => {
       const waiter = { uri, predicate, resolve: (s: DgStatus) => (clearTimeout(timer), resolve(s)) };
@@ -451,6 +472,67 @@ export class LspClient {
     });
   }
 
+  /** The first log message (from index `since` of `logs` on) that satisfies `predicate`. */
+  waitForLog(predicate: (message: string) => boolean, options: { since?: number } = {}): Promise<LogMessageParams> {
+    const since = options.since ?? 0;
+    return this.until(
+      () => this.logs.find((l, i) => i >= since && predicate(l.message)),
+      () => `no matching log message; got:\n${this.logs.slice(since).map((l) => `  ${l.message}`).join('\n')}`,
+    );
+  }
+
+  /** The first registration (from index `since` of `registrations` on) that satisfies `predicate`. */
+  waitForRegistration(predicate: (registration: Registration) => boolean, options: { since?: number } = {}): Promise<Registration> {
+    const since = options.since ?? 0;
+    return this.until(
+      () => this.registrations.find((r, i) => i >= since && predicate(r)),
+      () => `no matching client/registerCapability; got ${JSON.stringify(this.registrations.slice(since))}`,
+    );
+  }
+
+  /** The first unregistration of the registration `id`. */
+  waitForUnregistration(id: string): Promise<Unregistration> {
+    return this.until(
+      () => this.unregistrations.find((u) => u.id === id),
+      () => `no client/unregisterCapability of ${id}; got ${JSON.stringify(this.unregistrations)}`,
+    );
+  }
+
+  /** Sends `workspace/didChangeWatchedFiles` (as a client whose watchers saw `changes`). */
+  async filesChanged(changes: FileEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  /**
+   * Sends one `workspace/didChangeWatchedFiles` per element of `batches`, all in one write to the
+   * server's stdin, so that they wait in its queue together (a client flushing a burst). Call it with
+   * no other message being sent (await the previous ones): the connection writes a message in two parts.
+   */
+  async filesChangedAtOnce(batches: FileEvent[][]): Promise<void> {
+    if (!this.process) {
+      for (const changes of batches) await this.filesChanged(changes);
+      return;
+    }
+    const frames = batches.map((changes) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: DidChangeWatchedFilesNotification.method, params: { changes } }), 'utf8');
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    });
+    const stdin = this.process.stdin;
+    await new Promise<void>((resolve, reject) => stdin.write(Buffer.concat(frames), (error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Sends `workspace/didChangeWorkspaceFolders` (absolute paths). */
+  async changeWorkspaceFolders(added: string[], removed: string[] = []): Promise<void> {
+    const folder = (path: string) => ({ uri: pathToFileURL(path).href, name: basename(path) });
+    await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: added.map(folder), removed: removed.map(folder) },
+    });
+  }
+
+  /**
+   * Resolves once the server has handled every message sent before: the server answers requests in
+   * order, so anything it publishes for earlier notifications arrives before this answer.
+   */
   async roundTrip(): Promise<void> {
     await this.within(
       this.connection.sendRequest('dg/test/roundTrip').then(
@@ -551,6 +633,30 @@ export class LspClient {
     }
     this.connection.dispose();
     return this.exitCode ?? null;
+  }
+
+  /** The first truthy value of `find`, checked now and whenever a log message or a (un)registration arrives; rejects after the timeout with `describe()`. */
+  private until<T>(find: () => T | undefined, describe: () => string): Promise<T> {
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const value = find();
+        if (!value) return;
+        this.conditions.delete(check);
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.conditions.delete(check);
+        reject(new Error(`within ${this.timeoutMs} ms: ${describe()}${this.stderr ? `\nserver stderr:\n${this.stderr.slice(-2000)}` : ''}`));
+      }, this.timeoutMs);
+      this.conditions.add(check);
+    });
+  }
+
+  private recheck(): void {
+    for (const check of [...this.conditions]) check();
   }
 
   /** `promise`, or a rejection naming `what` after the timeout. */

@@ -64,11 +64,19 @@ export class ProjectCatalogs {
   private readonly walks = new Map<string, Promise<string | undefined>>();
   private readonly configs = new Map<string, Promise<ConfigState>>();
   private readonly loads = new Map<string, { promise: Promise<CatalogLoad>; controller: AbortController }>();
+  private currentRoots: readonly string[];
 
-  constructor(private readonly options: ProjectCatalogOptions = {}) {}
+  constructor(private readonly options: ProjectCatalogOptions = {}) {
+    this.currentRoots = [...(options.roots ?? [])];
+  }
 
   get roots(): readonly string[] {
-    return this.options.roots ?? [];
+    return this.currentRoots;
+  }
+
+  /** Replaces the workspace roots (folders added or removed); lookups made from now on use them. */
+  setRoots(roots: readonly string[]): void {
+    this.currentRoots = [...roots];
   }
 
   /** The dg.config.json that applies to a `.dg` file (or a directory): the nearest above it, else a root's. */

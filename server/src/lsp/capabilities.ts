@@ -95,5 +95,7 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
       range: true,
     },
     codeActionProvider: clientSupport(capabilities).codeActionLiterals ? { codeActionKinds: [...CODE_ACTION_KINDS] } : true,
+    // Folders added or removed later are walked for workspace symbols and used as project roots.
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
 }

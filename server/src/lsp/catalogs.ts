@@ -1,8 +1,10 @@
 import type { Catalog } from '../catalog/catalog';
+import { CONFIG_FILE } from '../catalog/config';
 import { ProjectCatalogs, type CatalogLoad, type ConfigState, type ProjectCatalogOptions } from '../catalog/project';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { Coalescer } from './coalesce';
 import type { ProjectSettings } from './settings';
-import { fileUriToPath } from './workspaceFiles';
+import { fileUriToPath, isInside, pathKey } from './workspaceFiles';
 
 /**
  * The warehouse catalogs of the open documents, for the language server. Each document's
@@ -12,7 +14,9 @@ import { fileUriToPath } from './workspaceFiles';
  * once known. When something arrives (the configuration, then the catalog or its failure), `onChange`
  * gets the documents to re-check. `refresh` forgets and reloads (`dg/refreshCatalog`).
  *
- * Nothing on disk is watched: a changed dg.config.json or snapshot is read again on refresh.
+ * Nothing here watches the disk: the client's file watchers (watchedFiles.ts) report changes to
+ * `filesChanged`, which reloads only the configurations concerned (one reload at a time per
+ * configuration, a burst folded into it: coalesce.ts); `projectFiles` says which files they read.
  */
 
 /** What a document is checked with, once its configuration is known. */
@@ -39,6 +43,22 @@ export interface StatusParams {
   catalog: CatalogStatus;
   uris: string[];
 }
+
+/** A file changed on disk, as the client's watchers report it. */
+export interface FileChange {
+  /** Absolute path. */
+  path: string;
+  kind: 'created' | 'changed' | 'deleted';
+}
+
+/** The files a configuration read: its dg.config.json and the catalog file it names (never a warehouse's database). */
+export interface ProjectFiles {
+  config: string;
+  catalog?: string;
+}
+
+/** The coalescing key of the documents' configuration lookups (configuration keys are absolute paths). */
+const LOOKUPS = 'lookups';
 
 /** One configuration and its catalog. */
 interface Entry {
@@ -74,6 +94,15 @@ export class CatalogService {
   private readonly entries = new Map<string, Entry>();
   private stopped = false;
   private settings: ProjectSettings = { loadOnStartup: true };
+  /** One lookup pass, and one reload per configuration, at a time. */
+  private readonly runs: Coalescer;
+  /** The changed files behind each reload asked for and not started yet, by configuration (for the log). */
+  private readonly reloadReasons = new Map<string, Set<string>>();
+  /**
+   * The files of each configuration as last read, by configuration file: kept while it is read again
+   * (a reload), so that the changes arriving meanwhile still find their configuration.
+   */
+  private readonly files = new Map<string, ProjectFiles>();
 
   constructor(
     private readonly options: ProjectCatalogOptions & {
@@ -83,9 +112,14 @@ export class CatalogService {
       log?: (message: string, problem: boolean) => void;
       /** A configuration's (or a document's) catalog state changed (`dg/status`). */
       onStatus?: (status: StatusParams) => void;
+      /** A configuration was read or dropped: `projectFiles()` may have changed. */
+      onProjectFiles?: () => void;
     },
   ) {
     this.project = new ProjectCatalogs(options);
+    this.runs = new Coalescer((key, error) =>
+      this.options.log?.(`dg: reloading ${key} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, true),
+    );
   }
 
   /**
@@ -138,6 +172,7 @@ export class CatalogService {
     if (uri === undefined) {
       this.project.forget();
       this.entries.clear();
+      this.forgetFiles();
       this.documents.clear();
       affected = [...openUris];
     } else {
@@ -170,9 +205,61 @@ export class CatalogService {
     if (same || this.stopped) return false;
     this.project.forget();
     this.entries.clear();
+    this.forgetFiles();
     this.documents.clear();
     this.lookups.clear();
     return true;
+  }
+
+  /**
+   * Files changed on disk (the client's watchers). A dg.config.json created or deleted moves documents:
+   * the directory walks are forgotten and each document's configuration is looked up again (only those
+   * whose configuration changed are re-checked). A configuration that changed, or whose catalog file
+   * did, is read again and its catalog reloaded, then its documents are re-checked; other projects are
+   * left alone (a live warehouse is not reconnected). Resolves once the reloads settled.
+   */
+  async filesChanged(changes: readonly FileChange[]): Promise<void> {
+    if (this.stopped) return;
+    // The configurations being read (for the first time, or again) and those read.
+    const configs = new Set([...this.entries.keys(), ...this.files.keys()]);
+    const reloads = new Map<string, string[]>();
+    const reload = (file: string, path: string) => reloads.set(file, [...(reloads.get(file) ?? []), path]);
+    let moved = false;
+    for (const { path, kind } of changes) {
+      const key = pathKey(path);
+      const known = [...configs].find((file) => pathKey(file) === key);
+      if (known !== undefined || basename(path) === CONFIG_FILE) {
+        if (kind !== 'changed') moved = true;
+        if (known !== undefined) reload(known, path);
+        else this.project.forget(path); // read again by the lookup that finds it
+      }
+      for (const files of this.files.values()) {
+        if (files.catalog !== undefined && pathKey(files.catalog) === key) reload(files.config, path);
+      }
+    }
+    if (moved) {
+      // Cached reads of a configuration without documents are dropped first, so that a lookup finding it reads it again.
+      for (const file of reloads.keys()) {
+        if (this.documentsOf(file).length === 0) this.drop(file);
+      }
+      await this.runs.run(LOOKUPS, () => this.lookUpAgain());
+    }
+    await Promise.all([...reloads].map(([file, paths]) => this.reload(file, paths)));
+  }
+
+  /**
+   * Replaces the workspace roots (folders added or removed): a document outside every dg.config.json
+   * gets the first root's, so every document's configuration is looked up again.
+   */
+  setRoots(roots: readonly string[]): Promise<void> {
+    this.project.setRoots(roots);
+    if (this.stopped) return Promise.resolve();
+    return this.runs.run(LOOKUPS, () => this.lookUpAgain());
+  }
+
+  /** The files the configurations read so far name (for the file watchers). */
+  projectFiles(): ProjectFiles[] {
+    return [...this.files.values()];
   }
 
   /** The catalog state of a document, once known (for `dg/status`). */
@@ -197,17 +284,23 @@ export class CatalogService {
     return isAbsolute(path) ? resolve(path) : root !== undefined ? resolve(root, path) : undefined;
   }
 
+  /** The dg.config.json that applies to a document now (directory walks cached). */
+  private async configFileOf(uri: string): Promise<string | undefined> {
+    const explicit = this.explicitConfig();
+    if (explicit !== undefined) return explicit;
+    const path = fileUriToPath(uri);
+    if (path !== undefined) return this.project.configFileFor(path);
+    // A document that is no file (untitled) gets the first workspace root's configuration.
+    const root = this.project.roots[0];
+    return root !== undefined ? this.project.configFileFor(root, true) : undefined;
+  }
+
   /** `load`: load the catalog even when `loadOnStartup` is off (a refresh). */
   private lookup(uri: string, load = false): Promise<void> {
     let lookup = this.lookups.get(uri);
     if (lookup) return lookup;
     lookup = (async () => {
-      const path = fileUriToPath(uri);
-      const roots = this.project.roots;
-      // A document that is no file (untitled) gets the first workspace root's configuration.
-      const explicit = this.explicitConfig();
-      const file =
-        explicit ?? (path !== undefined ? await this.project.configFileFor(path) : roots.length ? await this.project.configFileFor(roots[0]!, true) : undefined);
+      const file = await this.configFileOf(uri);
       if (this.stopped || this.lookups.get(uri) !== lookup) return;
       this.documents.set(uri, file ?? null);
       if (file === undefined) {
@@ -224,6 +317,64 @@ export class CatalogService {
     return lookup;
   }
 
+  /** Looks every document's configuration up again (walking the directories again); moves those whose changed. */
+  private async lookUpAgain(): Promise<void> {
+    this.project.forgetLookups();
+    const uris = new Set([...this.documents.keys(), ...this.lookups.keys()]);
+    await Promise.all(
+      [...uris].map(async (uri) => {
+        const before = this.documents.get(uri);
+        const after = (await this.configFileOf(uri)) ?? null;
+        if (this.stopped || (!this.documents.has(uri) && !this.lookups.has(uri))) return; // closed meanwhile
+        if (before === after) return;
+        // A lookup under way may have walked the old directories: its answer is dropped.
+        this.documents.delete(uri);
+        this.lookups.delete(uri);
+        await this.lookup(uri);
+        if (this.documents.get(uri) === null) this.options.onChange([uri]); // no configuration any more
+      }),
+    );
+  }
+
+  /**
+   * Reads `file` again and reloads its catalog, after the reload under way for it if any (a burst of
+   * changes gives one reload, or one more when some came after it started); none when no open document
+   * uses it any more.
+   */
+  private reload(file: string, paths: readonly string[]): Promise<void> {
+    const reasons = this.reloadReasons.get(file) ?? new Set<string>();
+    for (const path of paths) reasons.add(path);
+    this.reloadReasons.set(file, reasons);
+    return this.runs.run(`config:${file}`, async () => {
+      const changed = [...(this.reloadReasons.get(file) ?? [])];
+      this.reloadReasons.delete(file);
+      if (this.stopped) return;
+      const loaded = this.entries.get(file)?.load !== undefined;
+      if (this.documentsOf(file).length === 0) {
+        this.drop(file);
+        return;
+      }
+      const names = changed.map((path) => (isInside(dirname(file), path) ? relative(dirname(file), path) : path));
+      this.options.log?.(`dg: ${names.join(', ')} changed on disk: reloading ${file}`, false);
+      this.project.forget(file);
+      // Loaded before (maybe by a refresh with loadOnStartup off): loaded again.
+      await this.start(file, loaded).ready;
+    });
+  }
+
+  /** Forgets a configuration and its catalog. */
+  private drop(file: string): void {
+    this.project.forget(file);
+    this.entries.delete(file);
+    if (this.files.delete(file)) this.options.onProjectFiles?.();
+  }
+
+  private forgetFiles(): void {
+    if (this.files.size === 0) return;
+    this.files.clear();
+    this.options.onProjectFiles?.();
+  }
+
   /** Reads a configuration and loads its catalog, telling its documents after each step. */
   private start(file: string, load = false): Entry {
     const entry: Entry = { file, ready: Promise.resolve() };
@@ -233,6 +384,7 @@ export class CatalogService {
       const state = await this.project.readConfig(file);
       if (!current()) return;
       entry.state = state;
+      this.noteFiles(file, state);
       if (state.kind === 'invalid') this.options.log?.(`dg: ${file}: ${state.error.message}`, true);
       if (state.kind !== 'config' || (!load && !this.settings.loadOnStartup)) entry.settledState = true;
       this.options.onChange(this.documentsOf(file));
@@ -253,6 +405,15 @@ export class CatalogService {
       this.notify(file);
     })();
     return entry;
+  }
+
+  /** Remembers the files a configuration just read names; tells when they changed. */
+  private noteFiles(file: string, state: ConfigState): void {
+    const catalog = state.kind === 'config' ? state.config.catalog?.path : undefined;
+    const before = this.files.get(file);
+    if (before && before.catalog === catalog) return;
+    this.files.set(file, catalog !== undefined ? { config: file, catalog } : { config: file });
+    this.options.onProjectFiles?.();
   }
 
   private notify(file: string): void {

@@ -12,7 +12,8 @@ const USAGE = `Usage: dg-language-server --stdio
 The Data Graph (.dg) language server. It speaks the Language Server Protocol over stdin/stdout
 (--stdio); --node-ipc, --socket=<port> and --pipe=<name> are accepted too.
 Settings come from the client's "dataGraph" configuration section, and from the dg.config.json above
-each document (warehouse catalog, severities); the custom request dg/refreshCatalog reloads it, and dg/runDataChecks runs the data checks
+each document (warehouse catalog, severities), reloaded when the client's file watchers report a change
+(workspace/didChangeWatchedFiles); the custom request dg/refreshCatalog reloads it, and dg/runDataChecks runs the data checks
 (DG605, DG606) of a document on demand.
 `;
 

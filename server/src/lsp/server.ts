@@ -10,7 +10,6 @@ import {
   type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
   type InitializeError,
-  type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import {
@@ -20,7 +19,6 @@ import {
   type DataCallback,
   type Disposable,
 } from 'vscode-languageserver/node';
-import { resolve } from 'node:path';
 import { mergeSettings, warehouseDiagnostics } from '../catalog/project';
 import type { WarehouseDrivers } from '../catalog/providers';
 import type { QueryConnectors } from '../catalog/query';
@@ -37,7 +35,9 @@ import { DocumentStore, type OpenDocument } from './documents';
 import { registerFeatures, type CurrentDocument } from './features';
 import { documentUri, PendingDocumentMessages } from './pending';
 import { readProjectSettings, readSettings, SETTINGS_SECTION } from './settings';
-import { fileUriToPath, WorkspaceFiles } from './workspaceFiles';
+import { WatchedFiles } from './watchedFiles';
+import { WorkspaceFiles } from './workspaceFiles';
+import { workspaceFolderPaths, WorkspaceFolders } from './workspaceFolders';
 
 export interface ServerOptions {
   /** Reported in `serverInfo`. */
@@ -90,6 +90,8 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   let features: ClientSupport = clientSupport({});
   let workspace: WorkspaceFiles | undefined;
   let catalogs: CatalogService | undefined;
+  let folders: WorkspaceFolders | undefined;
+  let watched: WatchedFiles | undefined;
   let pullConfiguration = false;
   let settings: CheckSettings = {};
   let settingsReady = false;
@@ -271,12 +273,12 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
       log.error(`update:${messageOf(error)}`, `dg: incremental update of ${uri} failed, re-parsed in full: ${describe(error)}`),
     );
     if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
-    const folders = workspaceFolderPaths(params);
+    const initialFolders = workspaceFolderPaths(params);
     untrusted = (params.initializationOptions as { untrusted?: unknown } | null | undefined)?.untrusted === true;
     if (untrusted) connection.console.info('dg: the workspace is not trusted: no warehouse connections (catalog files are still read)');
     const drivers = untrusted ? untrustedDrivers() : options.drivers;
-    catalogs = new CatalogService({
-      roots: folders,
+    const projects = new CatalogService({
+      roots: initialFolders,
       ...(drivers ? { drivers } : {}),
       ...(options.connectors && !untrusted ? { connectors: options.connectors } : {}),
       ...(options.env ? { env: options.env } : {}),
@@ -298,10 +300,26 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
           .sendNotification(STATUS_METHOD, status)
           .catch((error: unknown) => log.warn(`status:${messageOf(error)}`, `dg: sending ${STATUS_METHOD} failed: ${describe(error)}`));
       },
+      onProjectFiles: () => watched?.update(),
     });
-    if (folders.length > 0) {
-      workspace = new WorkspaceFiles(folders, { parser, warn: (key, message) => log.warn(key, message) });
-    }
+    const files = new WorkspaceFiles(initialFolders, { parser, warn: (key, message) => log.warn(key, message) });
+    const roots = new WorkspaceFolders(initialFolders, {
+      added: (folder) => void files.addFolder(folder),
+      removed: (folder) => files.removeFolder(folder),
+      changed: (paths) => {
+        void projects.setRoots(paths);
+        watched?.update();
+      },
+    });
+    catalogs = projects;
+    workspace = files;
+    folders = roots;
+    watched = new WatchedFiles(connection, capabilities, {
+      catalogs: projects,
+      workspace: files,
+      folders: () => roots.paths,
+      warn: (key, message) => log.warn(key, message),
+    });
     return {
       capabilities: serverCapabilities(capabilities),
       serverInfo: { name: 'dg-language-server', version: options.version },
@@ -311,6 +329,11 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   connection.onInitialized(
     guarded('initialized', () => {
       void workspace?.scan();
+      watched?.start();
+      if (capabilities.workspace?.workspaceFolders === true) {
+        // Here, not in onInitialize: the library registers for it dynamically unless the capability says it need not.
+        connection.workspace.onDidChangeWorkspaceFolders(guarded('didChangeWorkspaceFolders', (event) => folders?.change(event)));
+      }
       if (!pullConfiguration) return;
       if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         connection.client
@@ -332,6 +355,12 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     guarded('didChangeConfiguration', (params) => {
       if (pullConfiguration) void refreshSettings();
       else applySettings((params?.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guarded('didChangeWatchedFiles', (params) => {
+      if (!shutdownReceived) watched?.received(params?.changes);
     }),
   );
 
@@ -450,6 +479,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     for (const run of dataRuns.values()) run.abort();
     catalogs?.stop();
     workspace?.stop();
+    watched?.stop();
     store?.clear();
   });
 
@@ -459,17 +489,6 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     },
     logError: (key, message) => log.error(key, message),
   };
-}
-
-/** The file system paths of the workspace folders (or the root, from clients that send no folders). */
-function workspaceFolderPaths(params: InitializeParams): string[] {
-  const folders: unknown[] = Array.isArray(params.workspaceFolders) ? params.workspaceFolders : [];
-  const uris = folders.length
-    ? folders.map((f) => (f as { uri?: unknown } | null)?.uri)
-    : [params.rootUri];
-  const paths = uris.map((uri) => (typeof uri === 'string' ? fileUriToPath(uri) : undefined)).filter((p): p is string => p !== undefined);
-  if (paths.length === 0 && typeof params.rootPath === 'string' && params.rootPath) paths.push(resolve(params.rootPath));
-  return [...new Set(paths)];
 }
 
 /**

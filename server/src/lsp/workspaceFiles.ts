@@ -10,10 +10,12 @@ import type { DgParser } from '../syntax/parser';
 
 /**
  * The `.dg` files of the workspace folders on disk, for workspace symbols over files that are not
- * open. The folders are walked once (`scan`, started at `initialized`), skipping `node_modules` and
- * dot-directories and stopping at `maxFiles`. Files are read and parsed lazily, when a workspace
- * symbol request needs them, and cached by modification time and size. Open documents are the
- * editor's business: callers leave their paths out (`documents(exclude)`).
+ * open. The folders are walked once (`scan`, started at `initialized`; a folder added later is walked
+ * when added), skipping `node_modules` and dot-directories and stopping at `maxFiles`; files created
+ * or deleted since are reported by the client's file watchers (`add`, `remove`). Files are read and
+ * parsed lazily, when a workspace symbol request needs them, and cached by modification time and
+ * size (a file gone by then is forgotten). Open documents are the editor's business: callers leave
+ * their paths out (`documents(exclude)`).
  */
 
 export interface WorkspaceFilesOptions {
@@ -59,8 +61,12 @@ export function fileUriToPath(uri: string): string | undefined {
 /** A path as compared with others: Windows paths are case-insensitive (VS Code writes `c:`, Node `C:`). */
 export const pathKey = (path: string): string => (process.platform === 'win32' ? path.toLowerCase() : path);
 
+/** `path` is inside the directory `dir` (both absolute). */
+export const isInside = (dir: string, path: string): boolean => inside(pathKey(dir), pathKey(path));
+
 export class WorkspaceFiles {
   private readonly entries = new Map<string, Entry>();
+  private readonly roots: string[];
   private scanning: Promise<void> = Promise.resolve();
   private cachedChars = 0;
   private stopped = false;
@@ -71,21 +77,61 @@ export class WorkspaceFiles {
 
   constructor(
     /** Absolute paths of the workspace folders. */
-    readonly folders: readonly string[],
+    folders: readonly string[],
     private readonly options: WorkspaceFilesOptions,
   ) {
+    this.roots = [...folders];
     this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.maxDirectories = options.maxDirectories ?? DEFAULT_MAX_DIRECTORIES;
     this.maxCachedChars = options.maxCachedChars ?? DEFAULT_MAX_CACHED_CHARS;
   }
 
+  /** Absolute paths of the workspace folders. */
+  get folders(): readonly string[] {
+    return this.roots;
+  }
+
   /** Walks the folders (once); requests wait for it. */
   scan(): Promise<void> {
-    this.scanning = this.walk().catch((error: unknown) => {
-      this.options.warn('workspace:scan', `dg: scanning the workspace for .dg files failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    return this.scanning;
+    return this.queueWalk([...this.roots]);
+  }
+
+  /** A workspace folder added: walked after any walk under way (requests wait for it). */
+  addFolder(folder: string): Promise<void> {
+    if (this.roots.some((root) => pathKey(root) === pathKey(folder))) return this.scanning;
+    this.roots.push(folder);
+    return this.queueWalk([folder]);
+  }
+
+  /** A workspace folder removed: its files are forgotten (unless another folder holds them). */
+  removeFolder(folder: string): void {
+    const index = this.roots.findIndex((root) => pathKey(root) === pathKey(folder));
+    if (index < 0) return;
+    this.roots.splice(index, 1);
+    for (const [path, entry] of [...this.entries]) {
+      if (!this.inFolders(path)) this.forget(path, entry);
+    }
+  }
+
+  /**
+   * A `.dg` file created on disk (the client's watcher): remembered when a walk would have found it
+   * (inside a folder, not under `node_modules` or a dot-directory, within `maxFiles`).
+   */
+  add(path: string): void {
+    if (!path.toLowerCase().endsWith('.dg') || this.has(path) || this.entries.size >= this.maxFiles) return;
+    const root = this.roots.find((folder) => isInside(folder, path));
+    if (root === undefined) return;
+    const parts = relative(root, path).split(/[\\/]/);
+    if (parts.some((part) => part.startsWith('.') || part === 'node_modules')) return;
+    this.entries.set(path, { uri: pathToFileURL(path).href });
+  }
+
+  /** A `.dg` file deleted on disk (the client's watcher): forgotten. */
+  remove(path: string): void {
+    for (const [known, entry] of [...this.entries]) {
+      if (pathKey(known) === pathKey(path)) this.forget(known, entry);
+    }
   }
 
   /** Stops a scan under way (shutdown). */
@@ -102,8 +148,7 @@ export class WorkspaceFiles {
   noteOpened(uri: string): void {
     const path = fileUriToPath(uri);
     if (!path || !path.toLowerCase().endsWith('.dg') || this.entries.size >= this.maxFiles) return;
-    if (this.entries.has(path) || [...this.entries.keys()].some((p) => pathKey(p) === pathKey(path))) return;
-    if (!this.folders.some((folder) => inside(pathKey(folder), pathKey(path)))) return;
+    if (this.has(path) || !this.inFolders(path)) return;
     this.entries.set(path, { uri: pathToFileURL(path).href });
   }
 
@@ -188,8 +233,26 @@ export class WorkspaceFiles {
     this.entries.delete(path);
   }
 
-  private async walk(): Promise<void> {
-    const queue = [...this.folders];
+  private has(path: string): boolean {
+    return this.entries.has(path) || [...this.entries.keys()].some((p) => pathKey(p) === pathKey(path));
+  }
+
+  private inFolders(path: string): boolean {
+    return this.roots.some((folder) => isInside(folder, path));
+  }
+
+  /** Walks `folders` after the walk under way (one at a time). */
+  private queueWalk(folders: string[]): Promise<void> {
+    this.scanning = this.scanning
+      .then(() => this.walk(folders))
+      .catch((error: unknown) => {
+        this.options.warn('workspace:scan', `dg: scanning the workspace for .dg files failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return this.scanning;
+  }
+
+  private async walk(folders: string[]): Promise<void> {
+    const queue = [...folders];
     let directories = 0;
     while (queue.length > 0 && !this.stopped) {
       const directory = queue.shift()!;
@@ -214,7 +277,8 @@ export class WorkspaceFiles {
             this.options.warn('workspace:files', `dg: workspace symbols cover the first ${this.maxFiles} .dg files only`);
             return;
           }
-          if (!this.entries.has(path)) this.entries.set(path, { uri: pathToFileURL(path).href });
+          // A folder removed while it was walked adds nothing.
+          if (!this.entries.has(path) && this.inFolders(path)) this.entries.set(path, { uri: pathToFileURL(path).href });
         }
       }
     }
