@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeActionKind,
   CompletionItemKind,
+  DocumentFormattingRequest,
   DocumentHighlightKind,
+  DocumentRangeFormattingRequest,
   InsertTextFormat,
   InsertTextMode,
   LSPErrorCodes,
@@ -601,6 +603,82 @@ describe('textDocument/codeAction', () => {
     const current = (await vscode.codeActions(uri, moved.range, { diagnostics: [moved], only: [CodeActionKind.QuickFix] })) as CodeAction[];
     expect(editsOf(current[0]!.edit, uri)).toEqual([{ range: moved.range, newText: '"segment:materialized"' }]);
     expect((current[0]!.edit!.documentChanges![0] as TextDocumentEdit).textDocument.version).toBe(2);
+  });
+});
+
+describe('textDocument/formatting and textDocument/rangeFormatting', () => {
+  /** GRAPH with its whitespace spoiled, and a non-ASCII description before a trailing comment. */
+  const canonical = GRAPH.replace('    primary_key = "id"\n  }\n\n  entity "cart"', '    primary_key = "id"\n    description = "Café 🎉" # ✓\n  }\n\n  entity "cart"');
+  const messy = canonical
+    .replace('    name        = "Account"', 'name="Account"')
+    .replace('description = "Café 🎉" # ✓', 'description   =  "Café 🎉"     # ✓')
+    .replace('  profile {\n', '  profile {\n\n\n')
+    .replace('      related_entity = "cart"', '  related_entity = "cart"   ')
+    .replace('        join_on        = "account.id', '  join_on = "account.id');
+  const spaces = { tabSize: 2, insertSpaces: true };
+  const format = (client: LspClient, uri: string, options = spaces) =>
+    client.request(DocumentFormattingRequest.type, { textDocument: { uri }, options });
+
+  it('is advertised', () => {
+    expect(vscode.initializeResult.capabilities).toMatchObject({ documentFormattingProvider: true, documentRangeFormattingProvider: true });
+  });
+
+  it('formats the document with small edits in UTF-16 positions; formatting the result gives none', async () => {
+    expect(messy).not.toBe(canonical);
+    const uri = await opened(vscode, 'format', messy);
+    const edits = (await format(vscode, uri))!;
+    expect(edits.length).toBeGreaterThan(3);
+    for (const edit of edits) expect(edit.newText.trim()).toBe('');
+    expect(applyEdits(messy, edits)).toBe(canonical);
+    // The trailing comment after the emoji: one edit on its line, counted in UTF-16 code units.
+    const value = positionOf(messy, '"Café 🎉"');
+    const after = { line: value.line, character: value.character + '"Café 🎉" '.length }; // 🎉 is two UTF-16 units
+    expect(edits).toContainEqual({ range: { start: after, end: { ...after, character: after.character + 4 } }, newText: '' });
+    const formatted = await opened(vscode, 'formatted', canonical);
+    expect(await format(vscode, formatted)).toEqual([]);
+  });
+
+  it('indents with tabs when the client asks for them, and keeps CRLF line endings', async () => {
+    const crlf = messy.replace(/\n/g, '\r\n');
+    const uri = await opened(plain, 'format-crlf', crlf);
+    const edits = (await format(plain, uri, { tabSize: 4, insertSpaces: false }))!;
+    const tabbed = canonical.replace(/^( {2})+/gm, (indent) => '\t'.repeat(indent.length / 2));
+    expect(applyEdits(crlf, edits)).toBe(tabbed.replace(/\n/g, '\r\n'));
+  });
+
+  it('range formatting edits only the lines of the range', async () => {
+    const uri = await opened(vscode, 'format-range', messy);
+    const start = positionOf(messy, 'profile {');
+    const end = positionOf(messy, 'related_entity = "cart"');
+    const edits = (await vscode.request(DocumentRangeFormattingRequest.type, {
+      textDocument: { uri },
+      range: { start, end: { line: end.line + 1, character: 0 } }, // whole lines: the next line is not taken
+      options: spaces,
+    }))!;
+    expect(edits.length).toBeGreaterThan(0);
+    for (const edit of edits) {
+      expect(edit.range.start.line).toBeGreaterThanOrEqual(start.line);
+      expect(edit.range.end.line).toBeLessThanOrEqual(end.line);
+    }
+    const result = applyEdits(messy, edits);
+    expect(result).toContain('name="Account"'); // before the range: untouched
+    expect(result).toContain('  profile {\n    profile_folder');
+    expect(result).toContain('        related_entity = "cart"\n  join_on = "account.id'); // after the range: untouched
+  });
+
+  it('answers for the current version, and leaves what does not parse alone', async () => {
+    const uri = await opened(vscode, 'format-versions', messy);
+    const broken = messy.replace('related_entity = "account"', 'related_entity = "account');
+    await vscode.change(uri, 2, [{ text: broken }]);
+    const edits = (await format(vscode, uri))!;
+    const result = applyEdits(broken, edits);
+    expect(result).toContain('\n      related_entity = "account\n'); // the unterminated string's line, as it was
+    expect(result).toContain('    name        = "Account"');
+    expect(result.replace(/\s+/g, '')).toBe(broken.replace(/\s+/g, ''));
+  });
+
+  it('answers null for a document that is not open', async () => {
+    expect(await format(vscode, nextUri('format-not-open'))).toBeNull();
   });
 });
 

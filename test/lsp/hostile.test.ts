@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { prng } from '../bench/generate-graph';
+import { DocumentFormattingRequest, DocumentSymbolRequest } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, LspClient } from '../support/lspClient';
 import { VALID } from './texts';
 
@@ -81,6 +82,19 @@ describe('hostile documents', () => {
   it('1,000 nested blocks, never closed', async () => {
     const diagnostics = await publishedFor('nested-open', `data_graph {\n${'entity "e" {\n'.repeat(1000)}`);
     expect(diagnostics.some((d) => d.code === 'DG002' || d.code === 'DG001')).toBe(true);
+    await stillWorks();
+  });
+
+  it('30,000 nested blocks: one DG001, and every request still answers', async () => {
+    const uri = nextUri('deep');
+    const text = `data_graph {\n${'relationship "r" {\n'.repeat(30_000)}`;
+    await client.open(uri, text, 1);
+    const { diagnostics } = await client.diagnosticsOf(uri, 1);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['DG001', 'blocks nested too deeply to check (thousands of levels)']]);
+    const options = { tabSize: 2, insertSpaces: true };
+    expect(await client.request(DocumentFormattingRequest.type, { textDocument: { uri }, options })).toEqual([]);
+    expect(await client.request(DocumentSymbolRequest.type, { textDocument: { uri } })).toEqual([]);
+    await client.close(uri);
     await stillWorks();
   });
 

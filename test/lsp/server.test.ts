@@ -60,6 +60,8 @@ describe('language server', () => {
     documentSymbolProvider: true,
     workspaceSymbolProvider: true,
     foldingRangeProvider: true,
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
     selectionRangeProvider: true,
     semanticTokensProvider: {
       legend: {

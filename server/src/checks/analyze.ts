@@ -9,18 +9,21 @@ export interface Analysis {
   diagnostics: Diagnostic[];
 }
 
+const TOO_DEEP = 'blocks nested too deeply to check (thousands of levels)';
+
 /** Model and diagnostics of one document version. */
 export function analyze(document: SyntaxDocument, settings: CheckSettings = {}, onCrash?: CrashReporter): Analysis {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   if (document.tooLarge) {
     return unchecked(document.text, `file too large to check (${mb(document.text.length)} MB; the limit is ${mb(MAX_PARSED_LENGTH)} MB)`);
   }
+  if (document.tooDeep) return unchecked(document.text, TOO_DEEP);
   let model: GraphModel;
   try {
     model = buildModel(document.syntax);
   } catch (error) {
     // Reading the tree and the model recurse once per nesting level.
-    if (error instanceof RangeError) return unchecked(document.text, 'blocks nested too deeply to check (thousands of levels)');
+    if (error instanceof RangeError) return unchecked(document.text, TOO_DEEP);
     throw error;
   }
   return { model, diagnostics: runChecks(model, settings, onCrash, document.lineIndex) };

@@ -10,6 +10,7 @@ import { pullCatalog } from './catalog';
 import { check } from './check';
 import { dataChecks } from '../catalog/dataRun';
 import { UsageError } from './files';
+import { addFmtCommand } from './fmt';
 import { formatHuman } from './formats/human';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
@@ -106,6 +107,7 @@ function program(setExitCode: (code: number) => void): Command {
     .action(async (path: string | undefined, flags: PullFlags) => {
       setExitCode(await runPull(path, flags));
     });
+  addFmtCommand(dg, setExitCode);
   return dg;
 }
 

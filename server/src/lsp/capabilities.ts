@@ -88,6 +88,8 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
     documentSymbolProvider: true,
     workspaceSymbolProvider: true,
     foldingRangeProvider: true,
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
     selectionRangeProvider: true,
     semanticTokensProvider: {
       legend: { tokenTypes: [...SEMANTIC_TOKENS_LEGEND.tokenTypes], tokenModifiers: [...SEMANTIC_TOKENS_LEGEND.tokenModifiers] },

@@ -22,6 +22,7 @@ import {
 import type { TextEdit } from '../checks/diagnostic';
 import type { CompletionItem, CompletionKind } from '../ide/completion';
 import type { FoldingRange } from '../ide/folding';
+import type { FormattingOptions } from '../ide/formatting';
 import type { Highlight } from '../ide/highlights';
 import type { RenameAnnotation } from '../ide/rename';
 import type { SelectionRange } from '../ide/selection';
@@ -254,4 +255,22 @@ export function toWorkspaceEdit(
     };
   }
   return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+}
+
+/** LSP `FormattingOptions` (untrusted JSON) → the formatter's: indentation only, the style is fixed. */
+export function toFormattingOptions(options: { tabSize?: unknown; insertSpaces?: unknown } | undefined): FormattingOptions {
+  const result: FormattingOptions = {};
+  if (typeof options?.tabSize === 'number' && Number.isInteger(options.tabSize) && options.tabSize > 0) result.tabSize = options.tabSize;
+  if (typeof options?.insertSpaces === 'boolean') result.insertSpaces = options.insertSpaces;
+  return result;
+}
+
+/**
+ * The lines a `textDocument/rangeFormatting` range covers. A range that ends at the start of a line
+ * (whole lines selected) does not take that line.
+ */
+export function toLineRange(range: Range): { start: number; end: number } {
+  const start = Math.max(0, range.start.line);
+  const end = range.end.character === 0 && range.end.line > start ? range.end.line - 1 : range.end.line;
+  return { start, end: Math.max(start, end) };
 }

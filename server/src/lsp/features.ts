@@ -4,7 +4,9 @@ import {
   CodeActionRequest,
   CompletionRequest,
   DefinitionRequest,
+  DocumentFormattingRequest,
   DocumentHighlightRequest,
+  DocumentRangeFormattingRequest,
   DocumentSymbolRequest,
   FoldingRangeRequest,
   HoverRequest,
@@ -36,6 +38,7 @@ import { graphColumnSource, type ColumnSource } from '../ide/columns';
 import { complete } from '../ide/completion';
 import { definition } from '../ide/definition';
 import { foldingRanges } from '../ide/folding';
+import { format } from '../ide/formatting';
 import { highlights } from '../ide/highlights';
 import { hover } from '../ide/hover';
 import { findReferences } from '../ide/references';
@@ -52,7 +55,9 @@ import {
   toCompletionItem,
   toDocumentSymbols,
   toFoldingRanges,
+  toFormattingOptions,
   toHighlight,
+  toLineRange,
   toSelectionRange,
   toSpan,
   toSymbolInformation,
@@ -238,6 +243,21 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
     // The closing `}` stays visible when folded, as VS Code's own languages do it.
     const ranges = foldingRanges(c.document.syntax.syntax, c.lines, { keepClosingLine: true });
     return toFoldingRanges(ranges, ctx.support());
+  });
+
+  // Formatting answers for the version current when the request is handled (the client drops edits
+  // for a version that moved on). Only whitespace changes; what does not parse is left as it is.
+  on(DocumentFormattingRequest.type, null, (params) => {
+    const c = ctx.current(params.textDocument.uri);
+    if (!c) return null;
+    return toTextEdits(c.lines, format(c.document.syntax.syntax, c.lines, toFormattingOptions(params.options)).edits);
+  });
+
+  on(DocumentRangeFormattingRequest.type, null, (params) => {
+    const c = ctx.current(params.textDocument.uri);
+    if (!c) return null;
+    const options = { ...toFormattingOptions(params.options), lines: toLineRange(params.range) };
+    return toTextEdits(c.lines, format(c.document.syntax.syntax, c.lines, options).edits);
   });
 
   on(SelectionRangeRequest.type, null, (params) => {

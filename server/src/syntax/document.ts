@@ -19,6 +19,7 @@ export const MAX_PARSED_LENGTH = 8 * 1024 * 1024;
  */
 export class SyntaxDocument {
   private syntaxCache?: SyntaxFile;
+  private nestedTooDeep = false;
   private lineIndexCache?: LineIndex;
   /** Set by `update` for a single edit: the previous views to patch instead of a full read. */
   private pending?: { previous: SyntaxFile; edit: OffsetEdit; changed: Span[] };
@@ -43,16 +44,30 @@ export class SyntaxDocument {
     return this.lineIndexCache;
   }
 
+  /** True when blocks nest too deeply (thousands of levels) to read into syntax views; `syntax` is then empty. */
+  get tooDeep(): boolean {
+    void this.syntax;
+    return this.nestedTooDeep;
+  }
+
   get syntax(): SyntaxFile {
     if (this.syntaxCache) return this.syntaxCache;
     const pending = this.pending;
     this.pending = undefined;
+    const empty = (): SyntaxFile => ({ text: this.text, items: [], comments: [], problems: [], unmatchedCloses: [] });
     if (!this.tree) {
-      this.syntaxCache = { text: this.text, items: [], comments: [], problems: [], unmatchedCloses: [] };
+      this.syntaxCache = empty();
     } else {
-      this.syntaxCache =
-        (pending && updateSyntaxFile(pending.previous, this.tree, this.text, pending.edit, pending.changed)) ??
-        toSyntaxFile(this.tree, this.text);
+      try {
+        this.syntaxCache =
+          (pending && updateSyntaxFile(pending.previous, this.tree, this.text, pending.edit, pending.changed)) ??
+          toSyntaxFile(this.tree, this.text);
+      } catch (error) {
+        // Reading the views recurses once per nesting level.
+        if (!(error instanceof RangeError)) throw error;
+        this.nestedTooDeep = true;
+        this.syntaxCache = empty();
+      }
     }
     return this.syntaxCache;
   }
