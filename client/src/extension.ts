@@ -19,6 +19,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerGraphPanels } from './graphPanel';
 
 /** The client id: the language client reads `<id>.trace.server`, so it must equal the settings section. */
 const CLIENT_ID = 'dataGraph';
@@ -105,6 +106,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     workspace.onDidGrantWorkspaceTrust(() => {
       restarting ??= restartServer(context, channel).finally(() => (restarting = undefined));
     }),
+    // Data Graph: Show Graph (client/src/graphPanel.ts): the server draws, the panel shows.
+    registerGraphPanels(() => client, channel),
   );
   statusItem = window.createStatusBarItem('dataGraph.status', StatusBarAlignment.Left, 10);
   statusItem.name = 'Data Graph';

@@ -58,13 +58,43 @@ describe('extension manifest', () => {
   });
 
   it('registers every contributed command in the client', () => {
-    const source = readFileSync(join(repoRoot, 'client', 'src', 'extension.ts'), 'utf8');
+    // extension.ts and the modules it registers commands from (graphPanel.ts).
+    const source = ['extension.ts', 'graphPanel.ts'].map((file) => readFileSync(join(repoRoot, 'client', 'src', file), 'utf8')).join('\n');
     const ids = pkg.contributes.commands.map((c) => c.command);
-    expect(ids.sort()).toEqual(['dataGraph.refreshCatalog', 'dataGraph.restartServer', 'dataGraph.runDataChecks', 'dataGraph.setWarehouseSecret', 'dataGraph.showOutput']);
+    expect(ids.sort()).toEqual([
+      'dataGraph.refreshCatalog',
+      'dataGraph.restartServer',
+      'dataGraph.runDataChecks',
+      'dataGraph.setWarehouseSecret',
+      'dataGraph.showGraph',
+      'dataGraph.showOutput',
+    ]);
     for (const { command, title } of pkg.contributes.commands) {
       expect(source).toContain(`'${command}'`);
       expect(title).not.toBe('');
     }
+  });
+
+  it('contributes Data Graph: Show Graph for dg editors, in the palette and the editor title bar', () => {
+    const manifest = pkg as unknown as {
+      contributes: {
+        commands: { command: string; title: string; category?: string; icon?: string }[];
+        menus?: Record<string, { command: string; when?: string; group?: string }[]>;
+      };
+    };
+    const command = manifest.contributes.commands.find((c) => c.command === 'dataGraph.showGraph');
+    expect(command).toMatchObject({ title: 'Show Graph', category: 'Data Graph' });
+    expect(command?.icon).toMatch(/^\$\([a-z-]+\)$/); // a codicon: the editor title button needs an icon
+    const menus = manifest.contributes.menus ?? {};
+    expect(menus['commandPalette']).toContainEqual({ command: 'dataGraph.showGraph', when: 'editorLangId == dg' });
+    expect(menus['editor/title']).toContainEqual({ command: 'dataGraph.showGraph', when: 'editorLangId == dg', group: 'navigation' });
+    // Every category is the same, so the palette lists them all as "Data Graph: …".
+    for (const c of manifest.contributes.commands) expect(c.category).toBe('Data Graph');
+    // The client sends the request the server answers.
+    const panel = readFileSync(join(repoRoot, 'client', 'src', 'graphPanel.ts'), 'utf8');
+    const server = readFileSync(join(repoRoot, 'server', 'src', 'lsp', 'graph.ts'), 'utf8');
+    expect(panel).toContain("const GRAPH_REQUEST = 'dg/graph';");
+    expect(server).toContain("export const GRAPH_METHOD = 'dg/graph';");
   });
 
   it('declares limited support for untrusted workspaces', () => {

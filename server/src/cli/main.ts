@@ -11,6 +11,7 @@ import { check } from './check';
 import { dataChecks } from '../catalog/dataRun';
 import { UsageError } from './files';
 import { addFmtCommand } from './fmt';
+import { addGraphCommand } from './graph';
 import { formatHuman } from './formats/human';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
@@ -107,6 +108,7 @@ function program(setExitCode: (code: number) => void): Command {
     .action(async (path: string | undefined, flags: PullFlags) => {
       setExitCode(await runPull(path, flags));
     });
+  addGraphCommand(dg, setExitCode);
   addFmtCommand(dg, setExitCode);
   return dg;
 }

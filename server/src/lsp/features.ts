@@ -50,6 +50,7 @@ import type { LineIndex } from '../syntax/lineIndex';
 import type { ClientSupport } from './capabilities';
 import { toLspDiagnostic, type DiagnosticSupport } from './convert';
 import type { OpenDocument } from './documents';
+import { registerGraph } from './graph';
 import {
   completionRange,
   toCompletionItem,
@@ -315,6 +316,8 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
     }
     return result;
   });
+
+  registerGraph(connection, ctx); // dg/graph: the SVG picture for the client's Show Graph panel
 }
 
 const columnSources = new WeakMap<Catalog, ColumnSource>();

@@ -190,6 +190,24 @@ async function main() {
     r.note(`selection after F12: ${await statusText('status.editor.selection')}`);
     await shot('04-definition');
   }, failShot('definition'));
+
+  await r.test('Data Graph: Show Graph (palette and editor title button) draws the graph beside the editor', async () => {
+    await page.locator('.editor-actions [aria-label^="Show Graph"]').first().waitFor(); // the title bar button of a dg editor
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Data Graph: Show Graph');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Data Graph: Show Graph' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The webview's content sits in two nested iframes; the server's SVG is inline in it.
+    const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    for (const slug of slugs) await view.locator('svg.dg-graph .dg-node .dg-title', { hasText: slug }).first().waitFor();
+    const header = await view.locator('header').innerText();
+    r.note(`graph panel: ${JSON.stringify(header)}, ${await view.locator('svg.dg-graph .dg-edge-path').count()} edges`);
+    // The theme reaches the SVG: its text takes the editor foreground, not the default black.
+    const color = await view.locator('svg.dg-graph').evaluate((svg) => getComputedStyle(svg).color);
+    r.note(`svg text colour: ${color}`);
+    await shot('05-graph');
+    if (!/^complete\.dg · version \d+$/.test(header)) throw new Error(`header: ${header}`);
+  }, failShot('graph'));
 }
 
 let code = 1;

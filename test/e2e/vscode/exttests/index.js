@@ -127,6 +127,16 @@ exports.run = async function run() {
     assert.match(text, /cart-entity/);
   });
 
+  await it('dataGraph.showGraph opens the picture of the graph in a webview beside the editor', async () => {
+    const editor = await vscode.window.showTextDocument(complete);
+    await vscode.commands.executeCommand('dataGraph.showGraph');
+    const isGraph = (t) => t.input instanceof vscode.TabInputWebview && /dataGraph\.graph$/.test(t.input.viewType) && t.label === 'Graph: complete.dg';
+    const tab = await poll(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(isGraph), 'the "Graph: complete.dg" tab');
+    assert.notEqual(tab.group.viewColumn, editor.viewColumn, 'beside the editor');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), completeUri.toString(), 'the editor keeps the focus');
+    await vscode.window.tabGroups.close(tab);
+  });
+
   await it('an untitled dg document gets diagnostics too', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'dg', content: 'data_graph {\n  entity "Bad" {\n  }\n}\n' });
     await vscode.window.showTextDocument(doc);
