@@ -3,8 +3,8 @@
 // The server bundle keeps `@duckdb/*` external (DuckDB's native binding cannot be bundled) and imports
 // `@duckdb/node-api` lazily, resolved from the bundle's folder up. The .vsix carries no node_modules, so
 // this script stages DuckDB's runtime for ONE platform next to the bundle, in server/out/node_modules/:
-// @duckdb/node-api, @duckdb/node-bindings, its dependency detect-libc, and the target's native binding
-// @duckdb/node-bindings-<platform> (duckdb.node and DuckDB's shared library). .vscodeignore lets exactly
+// @duckdb/node-api (bundled into one file), @duckdb/node-bindings, its dependency detect-libc, and the
+// target's native binding @duckdb/node-bindings-<platform> (duckdb.node and DuckDB's shared library). .vscodeignore lets exactly
 // their runtime files in. It then runs `vsce package --no-dependencies --target <vscode-target>` with
 // the remaining arguments (e.g. `--out file.vsix`) and checks that the .vsix holds the staged runtime.
 //
@@ -14,6 +14,7 @@
 // the npm registry into node_modules/.cache/dg-package/ (checked against package-lock.json's integrity),
 // so a release builds every target on one machine.
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -95,6 +96,28 @@ function stage(name, from) {
 }
 
 /**
+ * Stages a pure-JavaScript package as one bundled file at its `main` (with its package.json and
+ * LICENSE): @duckdb/node-api is 180-odd modules, which would make every .vsix hold as many files.
+ */
+function stageBundled(name, from, external) {
+  const dest = join(staged, ...name.split('/'));
+  const pkg = readJson(join(from, 'package.json'));
+  mkdirSync(dest, { recursive: true });
+  for (const file of ['package.json', 'LICENSE']) if (existsSync(join(from, file))) cpSync(join(from, file), join(dest, file));
+  buildSync({
+    entryPoints: [join(from, pkg.main)],
+    outfile: join(dest, pkg.main),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external,
+    logLevel: 'warning',
+  });
+  return dest;
+}
+
+/**
  * The binding package's folder: the installed one when it is there in this version, otherwise the
  * registry's tarball (npm pack, cached, verified against package-lock.json) extracted into the cache.
  */
@@ -143,7 +166,7 @@ function stageDuckDb(binding) {
   const version = bindings.optionalDependencies?.[name];
   if (!version) fail(`@duckdb/node-bindings@${bindings.version} has no binding ${name}`);
 
-  stage('@duckdb/node-api', apiDir);
+  stageBundled('@duckdb/node-api', apiDir, ['@duckdb/node-bindings']);
   stage('@duckdb/node-bindings', bindingsDir);
   // The runtime dependencies of the two (only detect-libc today), from node_modules.
   for (const [pkgDir, pkg] of [[apiDir, api], [bindingsDir, bindings]]) {
@@ -185,8 +208,6 @@ function main(argv) {
 
   // vsce runs `vscode:prepublish` (npm run build: the bundles into server/out/, beside the staged
   // runtime) before it collects the files.
-  const jsFiles = runtime.filter((f) => f.endsWith('.js')).length;
-  console.log(`package: vsce warns about the number of JavaScript files: ${jsFiles} of them are DuckDB's modules, loaded only when a DuckDB warehouse is used`);
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   const res = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links',
     '--target', target, ...rest], { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });

@@ -270,7 +270,8 @@ describe('per-platform .vsix (npm run package)', () => {
         readdirSync(d, { recursive: true, withFileTypes: true })
           .filter((e) => e.isFile())
           .map((e) => relativePath(d, join(e.parentPath, e.name)).split(sep).join('/'));
-      stage('@duckdb/node-api', filesOf(apiDir));
+      // @duckdb/node-api is staged bundled into its main file (server/scripts/package.mjs)
+      stage('@duckdb/node-api', ['package.json', 'LICENSE', 'README.md', 'lib/index.js', 'lib/index.d.ts']);
       stage('@duckdb/node-bindings', filesOf(bindingsDir));
       stage('detect-libc', filesOf(dirname(createRequire(join(bindingsDir, 'package.json')).resolve('detect-libc/package.json'))));
       stage('@duckdb/node-bindings-linux-x64', ['package.json', 'LICENSE', 'README.md', 'duckdb.node', 'libduckdb.so']);
