@@ -119,4 +119,13 @@ describe('dg (built bundle)', () => {
       expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
   });
+
+  it('writes GitHub Actions annotations', async () => {
+    const { code, stdout } = await dg(['check', '--format', 'github', 'examples/broken']);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^\d+ errors?, \d+ warnings? in 1 file$/);
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::(error|warning|notice) file=examples\/broken\/broken\.dg,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=DG\d{3}::\S/);
+    expect(lines.filter((l) => l.startsWith('::error')).length).toBeGreaterThan(0);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckRun, FileResult } from '../../server/src/cli/check';
 import { summarize } from '../../server/src/cli/check';
 import { charWidth, formatHuman, renderLine, summaryLine } from '../../server/src/cli/formats/human';
+import { formatGithub } from '../../server/src/cli/formats/github';
 import { formatJson, toJsonReport } from '../../server/src/cli/formats/json';
 import { formatSarif, toSarif } from '../../server/src/cli/formats/sarif';
 import { CODES } from '../../server/src/checks/codes';
@@ -236,5 +237,30 @@ describe('sarif format', () => {
     expect(sarifRun.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
       'my%20dir/x.dg',
     );
+  });
+});
+
+describe('github format', () => {
+  it('prints one workflow command per diagnostic, 1-based, severities mapped, then the summary', () => {
+    expect(formatGithub(sample())).toBe(
+      [
+        '::error file=graphs/a.dg,line=7,col=25,endLine=7,endColumn=31,title=DG300::unknown entity "acount"; did you mean "accounts"?',
+        '::warning file=graphs/a.dg,line=5,col=3,endLine=5,endColumn=10,title=DG111::profile without relationships',
+        '::notice file=graphs/a.dg,line=2,col=10,endLine=2,endColumn=20,title=DG112::entity "accounts" is unused',
+        '1 error, 1 warning, 1 info in 2 files',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes what would end a property or the message, and reports an unreadable file', () => {
+    const odd = run([
+      { path: 'a,b:c%.dg', text: TEXT, diagnostics: [{ code: 'DG111', severity: 'hint', message: '50% done\r\nnext: line', span: at('profile') }] },
+      { path: 'gone.dg', text: '', diagnostics: [], error: 'cannot read: ENOENT' },
+    ]);
+    expect(formatGithub(odd).split('\n').slice(0, 2)).toEqual([
+      '::notice file=a%2Cb%3Ac%25.dg,line=5,col=3,endLine=5,endColumn=10,title=DG111::50%25 done%0D%0Anext: line',
+      '::error file=gone.dg,title=dg::cannot read: ENOENT',
+    ]);
   });
 });

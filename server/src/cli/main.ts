@@ -14,6 +14,7 @@ import { addFmtCommand } from './fmt';
 import { addGraphCommand } from './graph';
 import { formatHuman } from './formats/human';
 import { formatJson } from './formats/json';
+import { formatGithub } from './formats/github';
 import { formatSarif } from './formats/sarif';
 import { FORMATS, parseMaxWarnings, parseSeverities, useColor, type Format } from './options';
 
@@ -43,6 +44,7 @@ Examples:
   dg check graphs/ other.dg         directories are searched recursively for *.dg
   dg check 'graphs/**/*.dg'         globs (quoted, so dg expands them)
   dg check --format sarif > dg.sarif
+  dg check --format github          annotations on the pull request (GitHub Actions)
   cat graph.dg | dg check - --stdin-filename graph.dg
   dg check --severity DG112=off --max-warnings 0
   dg check --data                   also query the warehouse: DG605, DG606
@@ -174,7 +176,9 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
       ? formatJson(run)
       : flags.format === 'sarif'
         ? formatSarif(run, { version })
-        : formatHuman(run, {
+        : flags.format === 'github'
+          ? formatGithub(run)
+          : formatHuman(run, {
             color: useColor({ flag: flags.color, env: process.env, isTTY: !!process.stdout.isTTY }),
           });
   for (const line of run.internalErrors) process.stderr.write(`dg: ${line}\n`);

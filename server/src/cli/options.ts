@@ -3,7 +3,7 @@ import { CODES } from '../checks/codes';
 import type { Severity } from '../checks/diagnostic';
 import { UsageError } from './files';
 
-export const FORMATS = ['human', 'json', 'sarif'] as const;
+export const FORMATS = ['human', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 const LEVELS = ['error', 'warning', 'info', 'hint', 'off'] as const;
