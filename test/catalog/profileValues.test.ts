@@ -56,6 +56,14 @@ describe('the sampling queries', () => {
     );
   });
 
+  it('are quoted for the engine that runs them, whatever identifier rules the catalog follows', () => {
+    const asBigQuery = new CatalogBuilder();
+    asBigQuery.column('prod', 'segment_profiles', 'user_traits', { name: 'name', type: 'STRING' });
+    const catalog = asBigQuery.build({ dialect: 'bigquery', origin: 'test' });
+    expect(profileSampleQueries(catalog, 5)[0]!.sql).toContain('FROM (SELECT `name` AS v FROM `prod`.`segment_profiles`.`user_traits` LIMIT 5)');
+    expect(profileSampleQueries(catalog, 5, 'postgres')[0]!.sql).toContain('FROM (SELECT "name" AS v FROM "prod"."segment_profiles"."user_traits" LIMIT 5)');
+  });
+
   it('are none when sampling is off, or for a folder without the value column', () => {
     expect(profileSampleQueries(fixtureWarehouse(), 0)).toEqual([]);
     const builder = new CatalogBuilder();
@@ -129,6 +137,17 @@ describe('sampling a live warehouse (DuckDB, examples/retail)', () => {
     const sampled = await sampleWarehouse(fixtureWarehouse(), config, async () => hanging, { env: {} });
     expect(sampled.problems).toEqual(['Profiles Sync tables only partly sampled: sampling stopped after 200 ms ("timeoutMs")']);
     expect(valuesOf(sampled.catalog.profileSamples, 'external_id')).toEqual([['email', 1]]);
+  });
+
+  it('says nothing was sampled when the time ran out before the first answer', async () => {
+    const hanging: QueryRunner = {
+      query: (_sql, { signal }) => new Promise((_, reject) => signal!.addEventListener('abort', () => reject(new CatalogError('cancelled', 'Querying: cancelled.')))),
+      close: async () => undefined,
+    };
+    const config = parseConfig('{"warehouse": {"type": "duckdb", "path": "x.duckdb"}, "timeoutMs": 100}', join(temp, 'dg.config.json'));
+    const sampled = await sampleWarehouse(fixtureWarehouse(), config, async () => hanging, { env: {} });
+    expect(sampled.problems).toEqual(['Profiles Sync tables not sampled: sampling stopped after 100 ms ("timeoutMs")']);
+    expect(sampled.catalog.profileSamples).toEqual([]);
   });
 
   it('rejects a profileSampleRows that is not a whole number of rows', () => {

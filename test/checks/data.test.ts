@@ -133,8 +133,10 @@ describe('dataQueries', () => {
   });
 
   it('asks nothing for a profile without a known type or folder', async () => {
-    const model = await modelOf(GRAPH.replace('"segment:materialized"', '"segment:dbt"'));
-    expect(dataQueries(model, warehouse, { dialect: 'duckdb' }).map((q) => q.kind)).toEqual(['primary-key', 'primary-key']);
+    for (const type of ['segment:dbt', 'constructor', '__proto__', 'toString']) {
+      const model = await modelOf(GRAPH.replace('"segment:materialized"', `"${type}"`));
+      expect(dataQueries(model, warehouse, { dialect: 'duckdb' }).map((q) => q.kind), type).toEqual(['primary-key', 'primary-key']);
+    }
   });
 });
 

@@ -75,7 +75,9 @@ export function dataChecks(options: DataCheckOptions): { run: DataChecks; close:
       );
     }
     if (!load?.catalog) return [];
-    const queries = dataQueries(model, load.catalog, { dialect: load.catalog.dialect, ...(options.rowLimit ? { rowLimit: options.rowLimit } : {}) });
+    // Quoted for the engine that runs them (the catalog's dialect may be set apart from it).
+    const engine = config.config.warehouse.type;
+    const queries = dataQueries(model, load.catalog, { dialect: engine, ...(options.rowLimit ? { rowLimit: options.rowLimit } : {}) });
     if (queries.length === 0) return [];
     const connection = await connect(config.config);
     if ('error' in connection) return dataUnavailable(model, connection.error, settings, lines);

@@ -31,10 +31,14 @@ export interface ProfileSampleQuery extends Omit<ProfileValueSample, 'values'> {
   sql: string;
 }
 
-/** The sampling queries for a catalog's Profiles Sync folders (only tables and columns it has, stored spelling). */
-export function profileSampleQueries(catalog: Catalog, sampleRows: number): ProfileSampleQuery[] {
+/**
+ * The sampling queries for a catalog's Profiles Sync folders (only tables and columns it has, stored
+ * spelling), quoted for `engine`: the warehouse that runs them (the catalog's dialect names the
+ * identifier rules, which a configuration may set apart from the engine).
+ */
+export function profileSampleQueries(catalog: Catalog, sampleRows: number, engine: string = catalog.dialect): ProfileSampleQuery[] {
   if (sampleRows < 1) return [];
-  const sql = new SqlWriter(catalog.dialect);
+  const sql = new SqlWriter(engine);
   const queries: ProfileSampleQuery[] = [];
   for (const folder of catalog.profileFolders().slice(0, MAX_SAMPLED_FOLDERS)) {
     for (const [type, columns] of Object.entries(PROFILE_VALUE_COLUMNS)) {
@@ -80,6 +84,8 @@ export function sampleFromRows(query: ProfileSampleQuery, rows: readonly Readonl
 
 export interface SampleOptions {
   sampleRows: number;
+  /** The warehouse that runs the queries (how they are quoted); the catalog's dialect by default. */
+  engine?: string;
   /** Per query. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -97,7 +103,7 @@ export async function sampleProfileValues(
 ): Promise<{ catalog: Catalog; problems: string[] }> {
   const samples: ProfileValueSample[] = [];
   const problems: string[] = [];
-  for (const query of profileSampleQueries(catalog, options.sampleRows)) {
+  for (const query of profileSampleQueries(catalog, options.sampleRows, options.engine)) {
     if (options.signal?.aborted) break;
     try {
       const rows = await runner.query(query.sql, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
@@ -122,20 +128,35 @@ export async function sampleWarehouse(
   connect: QueryConnector,
   options: { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal },
 ): Promise<{ catalog: Catalog; problems: string[] }> {
-  if (!config.warehouse || profileSampleQueries(catalog, config.profileSampleRows).length === 0) return { catalog, problems: [] };
-  const budget = AbortSignal.timeout(config.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
+  if (!config.warehouse || profileSampleQueries(catalog, config.profileSampleRows, config.warehouse.type).length === 0) return { catalog, problems: [] };
+  // One signal for the caller's cancellation and the time budget.
+  const stop = new AbortController();
+  let overBudget = false;
+  const timer = setTimeout(() => {
+    overBudget = true;
+    stop.abort();
+  }, config.timeoutMs);
+  const onAbort = () => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   let runner: QueryRunner | undefined;
   try {
-    runner = await connect(config.warehouse, { config, env: options.env, signal });
-    const sampled = await sampleProfileValues(catalog, runner, { sampleRows: config.profileSampleRows, timeoutMs: config.timeoutMs, signal });
-    if (budget.aborted && !options.signal?.aborted) {
-      return { ...sampled, problems: [`Profiles Sync tables only partly sampled: sampling stopped after ${config.timeoutMs} ms ("timeoutMs")`] };
-    }
-    return sampled;
+    runner = await connect(config.warehouse, { config, env: options.env, signal: stop.signal });
+    const sampled = await sampleProfileValues(catalog, runner, {
+      sampleRows: config.profileSampleRows,
+      engine: config.warehouse.type,
+      timeoutMs: config.timeoutMs,
+      signal: stop.signal,
+    });
+    if (!overBudget) return sampled;
+    const some = sampled.catalog.profileSamples.length > 0 ? 'only partly sampled' : 'not sampled';
+    return { ...sampled, problems: [`Profiles Sync tables ${some}: sampling stopped after ${config.timeoutMs} ms ("timeoutMs")`] };
   } catch (error) {
-    return { catalog, problems: [`Profiles Sync tables not sampled: ${toCatalogError(error, 'unreachable', 'Connecting to the warehouse').reason}`] };
+    const reason = overBudget ? `sampling stopped after ${config.timeoutMs} ms ("timeoutMs")` : toCatalogError(error, 'unreachable', 'Connecting to the warehouse').reason;
+    return { catalog, problems: [`Profiles Sync tables not sampled: ${reason}`] };
   } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
     await runner?.close().catch(() => undefined);
   }
 }

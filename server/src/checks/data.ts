@@ -29,7 +29,7 @@ import type { WarehouseCatalog } from './warehouse';
 export type SqlDialect = 'duckdb' | 'postgres' | 'redshift' | 'snowflake' | 'bigquery' | 'databricks' | 'generic';
 
 export interface DataQueryOptions {
-  /** How identifiers and strings are quoted (the catalog's dialect). */
+  /** How identifiers and strings are quoted: the engine that runs the queries (`duckdb`, `postgres`, …). */
   dialect: SqlDialect | string;
   /** DG605 reads at most this many rows per table (default 1,000,000). */
   rowLimit?: number;
@@ -111,7 +111,7 @@ export function dataQueries(model: GraphModel, catalog: WarehouseCatalog, option
     if (at <= 0 || at === folder.length - 1) continue;
     const parts = [folder.slice(0, at), folder.slice(at + 1)];
     const type = profile.type?.value;
-    const sources = PROFILE_VALUE_COLUMNS[type ?? ''];
+    const sources = type !== undefined && Object.hasOwn(PROFILE_VALUE_COLUMNS, type) ? PROFILE_VALUE_COLUMNS[type] : undefined;
     if (!sources) continue;
     const asked: Record<'external_id' | 'trait', Map<string, StringAttr[]>> = { external_id: new Map(), trait: new Map() };
     for (const relationship of profile.relationships) {

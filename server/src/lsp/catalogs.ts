@@ -67,7 +67,9 @@ interface Entry {
   load?: CatalogLoad;
   /** Whether no catalog load follows (none configured, or `loadOnStartup` off). */
   settledState?: boolean;
-  /** Settles when the configuration was read and its catalog load settled. */
+  /** Whether the catalog is loaded even with `loadOnStartup` off (a refresh asked for it). */
+  loadRequested: boolean;
+  /** Settles when the configuration was read and its catalog load settled (not its Profiles Sync samples). */
   ready: Promise<void>;
 }
 
@@ -334,6 +336,8 @@ export class CatalogService {
         if (this.documents.get(uri) === null) this.options.onChange([uri]); // no configuration any more
       }),
     );
+    // Configurations no open document uses any more are forgotten (and their files no longer watched).
+    for (const file of [...this.entries.keys()]) if (this.documentsOf(file).length === 0) this.drop(file);
   }
 
   /**
@@ -349,7 +353,8 @@ export class CatalogService {
       const changed = [...(this.reloadReasons.get(file) ?? [])];
       this.reloadReasons.delete(file);
       if (this.stopped) return;
-      const loaded = this.entries.get(file)?.load !== undefined;
+      const entry = this.entries.get(file);
+      const loaded = entry !== undefined && (entry.loadRequested || entry.load !== undefined);
       if (this.documentsOf(file).length === 0) {
         this.drop(file);
         return;
@@ -377,7 +382,7 @@ export class CatalogService {
 
   /** Reads a configuration and loads its catalog, telling its documents after each step. */
   private start(file: string, load = false): Entry {
-    const entry: Entry = { file, ready: Promise.resolve() };
+    const entry: Entry = { file, loadRequested: load, ready: Promise.resolve() };
     this.entries.set(file, entry);
     const current = () => !this.stopped && this.entries.get(file) === entry;
     entry.ready = (async () => {
@@ -396,13 +401,13 @@ export class CatalogService {
       this.report(file, loaded);
       if (loaded.configured) this.options.onChange(this.documentsOf(file));
       this.notify(file);
-      if (!loaded.sampling) return;
-      // The samples only add completion items: nothing to re-check.
-      const sampled = await loaded.sampling;
-      if (!current()) return;
-      entry.load = sampled;
-      this.reportSamples(file, sampled);
-      this.notify(file);
+      // The samples only add completion items: nothing waits for them, nothing is re-checked.
+      loaded.sampling?.then((sampled) => {
+        if (!current()) return;
+        entry.load = sampled;
+        this.reportSamples(file, sampled);
+        this.notify(file);
+      });
     })();
     return entry;
   }
