@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../server/src/checks/analyze';
 import { CODES } from '../../server/src/checks/codes';
+import { checkImpact } from '../../server/src/checks/impact';
+import { buildModel } from '../../server/src/model/graph';
 import { WAREHOUSE_CODES } from '../../server/src/checks/warehouse';
 import type { Diagnostic } from '../../server/src/checks/diagnostic';
 import { SyntaxDocument } from '../../server/src/syntax/document';
@@ -10,26 +12,39 @@ import { readAnnotations, type Expected } from '../support/annotations';
 import { repoRoot, wasmParser } from '../support/wasm';
 
 // Every fixture's diagnostics must be exactly the ones its annotations list: unannotated lines are
-// near misses that must stay silent.
+// near misses that must stay silent. A fixture `name.dg` with a sibling `name.baseline.dg` is also
+// compared with that baseline (checkImpact, DG5xx, the baseline named `HEAD` in messages); the
+// baseline file itself is not a fixture.
 const fixtureDir = join(repoRoot, 'test', 'fixtures', 'diagnostics');
+const BASELINE = '.baseline.dg';
 
 function fixtureFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return fixtureFiles(path);
-    return name.endsWith('.dg') ? [path] : [];
+    return name.endsWith('.dg') && !name.endsWith(BASELINE) ? [path] : [];
   });
 }
 
 const files = fixtureFiles(fixtureDir).sort();
 
-async function diagnosticsOf(text: string, settings: Record<string, unknown>) {
-  const document = SyntaxDocument.parse(await wasmParser(), text);
+const baselineOf = (file: string) => file.replace(/\.dg$/, BASELINE);
+
+async function diagnosticsOf(text: string, settings: Record<string, unknown>, baselineText?: string) {
+  const parser = await wasmParser();
+  const document = SyntaxDocument.parse(parser, text);
   try {
     const crashes: unknown[] = [];
-    const { diagnostics } = analyze(document, settings, (_family, error) => crashes.push(error));
+    const { diagnostics, model } = analyze(document, settings, (_family, error) => crashes.push(error));
     expect(crashes).toEqual([]);
-    return { diagnostics, lines: document.lineIndex };
+    if (baselineText === undefined) return { diagnostics, lines: document.lineIndex };
+    const old = SyntaxDocument.parse(parser, baselineText);
+    try {
+      const impact = checkImpact(model, buildModel(old.syntax), settings, document.lineIndex, 'HEAD');
+      return { diagnostics: [...diagnostics, ...impact], lines: document.lineIndex };
+    } finally {
+      old.dispose();
+    }
   } finally {
     document.dispose();
   }
@@ -42,7 +57,8 @@ describe('diagnostic fixtures', () => {
   it.each(files.map((f) => [relative(fixtureDir, f), f]))('%s', async (_name, file) => {
     const text = readFileSync(file, 'utf8');
     const { expected, settings } = readAnnotations(text);
-    const { diagnostics, lines } = await diagnosticsOf(text, settings);
+    const baseline = existsSync(baselineOf(file)) ? readFileSync(baselineOf(file), 'utf8') : undefined;
+    const { diagnostics, lines } = await diagnosticsOf(text, settings, baseline);
     const actual = diagnostics.map((d: Diagnostic) => {
       const start = lines.positionAt(d.span.start);
       const end = lines.positionAt(d.span.end);

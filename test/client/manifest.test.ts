@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative as relativePath, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readProjectSettings, readSettings } from '../../server/src/lsp/settings';
+import { readBaseline, readProjectSettings, readSettings } from '../../server/src/lsp/settings';
 import { ensureBuilt } from '../support/lspClient';
 import { repoRoot } from '../support/wasm';
 
@@ -106,6 +106,7 @@ describe('extension manifest', () => {
   it('documents settings the server accepts', () => {
     const properties = pkg.contributes.configuration.properties;
     expect(Object.keys(properties).sort()).toEqual([
+      'dataGraph.baseline',
       'dataGraph.catalog.loadOnStartup',
       'dataGraph.configPath',
       'dataGraph.identityTypes',
@@ -129,6 +130,10 @@ describe('extension manifest', () => {
       problems: [],
     });
     expect(readProjectSettings({ configPath: 3, catalog: { loadOnStartup: 'no' } }).problems).toHaveLength(2);
+    expect(properties['dataGraph.baseline']!['default']).toBe(readBaseline({}).baseline);
+    expect(readBaseline({ baseline: '' })).toEqual({ baseline: '', problems: [] });
+    expect(readBaseline({ baseline: ' origin/main ' })).toEqual({ baseline: 'origin/main', problems: [] });
+    expect(readBaseline({ baseline: 3 }).problems).toHaveLength(1);
   });
 
   it('contributes dg snippets, packaged in the .vsix, whose starter graph checks clean', () => {

@@ -51,7 +51,7 @@ describe('language server', () => {
 
   /** What every client is offered (rename and code action options depend on the client). */
   const FEATURES = {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     completionProvider: { triggerCharacters: ['"', '.'] },
     hoverProvider: true,
     definitionProvider: true,

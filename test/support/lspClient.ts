@@ -38,6 +38,7 @@ import {
   DidChangeWorkspaceFoldersNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
@@ -405,6 +406,11 @@ export class LspClient {
       textDocument: { uri, version },
       contentChanges: changes,
     });
+  }
+
+  /** Sends `textDocument/didSave` (without the text, as the server asks). */
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   async close(uri: string): Promise<void> {

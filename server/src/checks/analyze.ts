@@ -1,6 +1,7 @@
 import { buildModel, type GraphModel } from '../model/graph';
 import type { SyntaxFile } from '../syntax/ast';
-import { MAX_PARSED_LENGTH, type SyntaxDocument } from '../syntax/document';
+import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
+import type { DgParser } from '../syntax/parser';
 import type { Diagnostic } from './diagnostic';
 import { runChecks, type CheckSettings, type CrashReporter } from './index';
 
@@ -27,6 +28,23 @@ export function analyze(document: SyntaxDocument, settings: CheckSettings = {}, 
     throw error;
   }
   return { model, diagnostics: runChecks(model, settings, onCrash, document.lineIndex) };
+}
+
+/**
+ * The model of a text that is only compared, not checked (the baseline of `checkImpact`), its tree freed
+ * at once; undefined when it is too large or nested too deeply to read, as `analyze` would report.
+ */
+export function modelOfText(parser: DgParser, text: string): GraphModel | undefined {
+  const document = SyntaxDocument.parse(parser, text);
+  try {
+    if (document.tooLarge || document.tooDeep) return undefined;
+    return buildModel(document.syntax);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  } finally {
+    document.dispose();
+  }
 }
 
 function unchecked(text: string, message: string): Analysis {

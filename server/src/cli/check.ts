@@ -2,13 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { liveWarehouse } from '../catalog/live';
 import { ProjectCatalogs, mergeSettings, warehouseDiagnostics, type CatalogLoad, type ConfigState } from '../catalog/project';
-import { analyze } from '../checks/analyze';
+import { analyze, modelOfText } from '../checks/analyze';
+import { checkImpact } from '../checks/impact';
 import type { CheckSettings } from '../checks/index';
 import type { Diagnostic, Severity } from '../checks/diagnostic';
 import type { GraphModel } from '../model/graph';
 import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
 import { LineIndex } from '../syntax/lineIndex';
 import type { DgParser } from '../syntax/parser';
+import { openBaseline, type Baseline } from './baseline';
 import { expandInputs, type InputFile } from './files';
 
 /** What `dg check` found in one file. Spans of `diagnostics` are offsets into `text`. */
@@ -44,6 +46,8 @@ export interface CheckRun {
   exitCode: 0 | 1 | 2;
   /** Internal errors (a rule family that threw), one line each, for standard error. */
   internalErrors: string[];
+  /** Remarks for standard error that do not change the exit status (a `--baseline` directory that matched nothing). */
+  notes?: string[];
 }
 
 export interface CheckOptions {
@@ -67,6 +71,11 @@ export interface CheckOptions {
   catalogs?: ProjectCatalogs | false;
   /** `--data`: also run the data checks (DG605, DG606) with queries against the warehouse. */
   data?: DataChecks;
+  /**
+   * `--baseline`: a git revision (`HEAD`, `origin/main`) or the path of a copy of the old files; each
+   * file is then also compared with its old version (DG500–DG503). See ./baseline.ts.
+   */
+  baseline?: string;
 }
 
 /** Runs the data checks of one file (`dg check --data`); see ./data.ts. */
@@ -82,13 +91,17 @@ const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
 
 /**
  * `dg check`: expands the paths, analyses each file with one parser, and returns the results with the
- * exit status. Throws {@link UsageError} (from ./files) for operands that match nothing.
+ * exit status. Throws {@link UsageError} (from ./files) for operands that match nothing, and for a
+ * `--baseline` that cannot be used (checked before any file).
  */
 export async function check(parser: DgParser, options: CheckOptions): Promise<CheckRun> {
   const inputs = await expandInputs(options.paths.length ? options.paths : ['.'], {
     cwd: options.cwd,
     stdinFilename: options.stdinFilename,
   });
+  const baseline = options.baseline === undefined
+    ? undefined
+    : await openBaseline(options.baseline, inputs, { cwd: options.cwd, stdinFilename: options.stdinFilename });
   const internalErrors: string[] = [];
   const files: FileResult[] = [];
   const catalogs = options.catalogs === false ? undefined : (options.catalogs ?? new ProjectCatalogs({ drivers: liveWarehouse().drivers }));
@@ -110,7 +123,8 @@ export async function check(parser: DgParser, options: CheckOptions): Promise<Ch
       ? { text: '', diagnostics: [tooLarge(loaded.size)] }
       : await checkText(parser, loaded.text, settings, onCrash, async (model, lines) => {
           const project = { config, ...(config.kind === 'config' && catalogs ? { load: await catalogs.catalog(config.config) } : {}) };
-          const found = guard('warehouse', onCrash, () => warehouseDiagnostics(model, project, settings, lines));
+          const warehouse = guard('warehouse', onCrash, () => warehouseDiagnostics(model, project, settings, lines));
+          const found = baseline ? [...warehouse, ...(await impactDiagnostics(parser, baseline, input, model, settings, lines, internalErrors, onCrash))] : warehouse;
           if (!options.data) return found;
           let data: Diagnostic[] = [];
           try {
@@ -132,7 +146,32 @@ export async function check(parser: DgParser, options: CheckOptions): Promise<Ch
       : summary.errors || (limit !== undefined && limit >= 0 && summary.warnings > limit)
         ? 1
         : 0;
-  return { files, summary, exitCode, internalErrors };
+  return { files, summary, exitCode, internalErrors, notes: baseline?.notes() ?? [] };
+}
+
+/**
+ * DG500–DG503 of one file against its baseline text (none for a new file). A baseline that cannot be
+ * read is an error of the run (exit status 2): a comparison that did not happen must not pass.
+ */
+async function impactDiagnostics(
+  parser: DgParser,
+  baseline: Baseline,
+  input: InputFile,
+  model: GraphModel,
+  settings: CheckSettings | undefined,
+  lines: LineIndex,
+  internalErrors: string[],
+  onCrash: (family: string, error: unknown) => void,
+): Promise<Diagnostic[]> {
+  let text: string | undefined;
+  try {
+    text = await baseline.textOf(input);
+  } catch (error) {
+    internalErrors.push(`${input.path}: cannot read its baseline at ${baseline.name}: ${describe(error)}`);
+    return [];
+  }
+  const old = text === undefined ? undefined : modelOfText(parser, text);
+  return old ? guard('impact', onCrash, () => checkImpact(model, old, settings, lines, baseline.name)) : [];
 }
 
 async function checkText(

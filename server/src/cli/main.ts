@@ -26,6 +26,7 @@ interface CheckFlags {
   stdinFilename?: string;
   severity: string[];
   data?: boolean;
+  baseline?: string;
 }
 
 interface PullFlags {
@@ -48,10 +49,19 @@ Examples:
   cat graph.dg | dg check - --stdin-filename graph.dg
   dg check --severity DG112=off --max-warnings 0
   dg check --data                   also query the warehouse: DG605, DG606
+  dg check --baseline origin/main graphs/
+                                    also report breaking changes since origin/main: DG500-DG503
+  dg check --baseline old/ graphs/  the same against a copy of the old files (old/graphs/...)
 
 Warehouse: each file's dg.config.json (the nearest one above it) names the warehouse or catalog the
 warehouse checks (DG600-DG604) read; it is loaded once per configuration. When it cannot be loaded,
 each file gets one DG607 (information) saying why, and every other check still runs.
+
+Baseline: with --baseline, each file is compared with its old version: entity and relationship slugs
+removed, renamed or moved (DG500, DG501: warnings, so --max-warnings 0 fails on them), table_ref or
+primary_key changed (DG502) and enrichment_enabled switched off (DG503). A git revision is read with
+git in each file's repository; an existing file or directory is a copy of the old files. A file the
+baseline does not have is new. No git, no work tree or an unknown revision: exit status 2.
 `;
 
 const PULL_HELP = `
@@ -95,6 +105,7 @@ function program(setExitCode: (code: number) => void): Command {
       [] as string[],
     )
     .option('--data', 'also run the data checks (DG605, DG606): bounded, read-only queries on the warehouse')
+    .option('--baseline <rev|path>', 'also report breaking changes (DG500-DG503) since a git revision (HEAD, origin/main) or against a copy of the old files')
     .addHelpText('after', EXIT_HELP)
     .action(async (paths: string[], flags: CheckFlags) => {
       setExitCode(await runCheck(paths, flags));
@@ -166,6 +177,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
       maxWarnings,
       catalogs: new ProjectCatalogs({ drivers: live.drivers }),
       ...(data ? { data: data.run } : {}),
+      ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
     });
   } finally {
     await data?.close();
@@ -182,6 +194,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
             color: useColor({ flag: flags.color, env: process.env, isTTY: !!process.stdout.isTTY }),
           });
   for (const line of run.internalErrors) process.stderr.write(`dg: ${line}\n`);
+  for (const line of run.notes ?? []) process.stderr.write(`dg: note: ${line}\n`);
   process.exitCode = run.exitCode; // kept if the reader goes away mid-write (EPIPE)
   await write(process.stdout, output);
   if (run.exitCode === 1 && !run.summary.errors) {

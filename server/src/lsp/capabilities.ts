@@ -78,7 +78,8 @@ export const CODE_ACTION_KINDS: string[] = [CodeActionKind.QuickFix, FIX_ALL_KIN
 export function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilities {
   const text = capabilities.textDocument;
   return {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    // didSave: a commit may have moved the baseline revision (`dataGraph.baseline`).
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     completionProvider: { triggerCharacters: [...TRIGGER_CHARACTERS] },
     hoverProvider: true,
     definitionProvider: true,

@@ -9,6 +9,7 @@ import {
   type DidChangeTextDocumentParams,
   type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
+  type DidSaveTextDocumentParams,
   type InitializeError,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -24,9 +25,11 @@ import type { WarehouseDrivers } from '../catalog/providers';
 import type { QueryConnectors } from '../catalog/query';
 import { analyze, type Analysis } from '../checks/analyze';
 import type { Diagnostic } from '../checks/diagnostic';
+import { checkImpact } from '../checks/impact';
 import type { CheckSettings } from '../checks/index';
 import type { SyntaxDocument } from '../syntax/document';
 import type { DgParser } from '../syntax/parser';
+import { DocumentBaselines } from './baseline';
 import { clientSupport, serverCapabilities, type ClientSupport } from './capabilities';
 import { CatalogService, type RefreshResult } from './catalogs';
 import { diagnosticSupport, toLspDiagnostics, type DiagnosticSupport } from './convert';
@@ -34,7 +37,7 @@ import { runDocumentDataChecks, untrustedDrivers, RUN_DATA_CHECKS_METHOD, type D
 import { DocumentStore, type OpenDocument } from './documents';
 import { registerFeatures, type CurrentDocument } from './features';
 import { documentUri, PendingDocumentMessages } from './pending';
-import { readProjectSettings, readSettings, SETTINGS_SECTION } from './settings';
+import { readBaseline, readProjectSettings, readSettings, SETTINGS_SECTION } from './settings';
 import { WatchedFiles } from './watchedFiles';
 import { WorkspaceFiles } from './workspaceFiles';
 import { workspaceFolderPaths, WorkspaceFolders } from './workspaceFolders';
@@ -90,6 +93,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   let features: ClientSupport = clientSupport({});
   let workspace: WorkspaceFiles | undefined;
   let catalogs: CatalogService | undefined;
+  let baselines: DocumentBaselines | undefined;
   let folders: WorkspaceFolders | undefined;
   let watched: WatchedFiles | undefined;
   let pullConfiguration = false;
@@ -118,26 +122,32 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
   /**
    * The analysis of the document's current version with its project: the dg.config.json settings
    * (the client's `dataGraph` settings override them) and the warehouse checks against its catalog, once
-   * loaded (DG607 when it failed). The project is looked up in the background the first time.
+   * loaded (DG607 when it failed), and the change-impact checks against its baseline (`dataGraph.baseline`),
+   * once read. The project and the baseline are looked up in the background the first time.
    */
   function analyzeDocument(document: OpenDocument): Analysis {
     const project = catalogs?.projectOf(document.uri);
     const effective = project?.config.kind === 'config' ? mergeSettings(project.config.config, settings) : settings;
     const analysis = analyze(document.syntax, effective, reportCrash);
-    if (!project) return analysis;
+    const baseline = baselines?.baselineOf(document.uri);
     let extra: Diagnostic[] = [];
+    if (baseline) {
+      try {
+        extra = checkImpact(analysis.model, baseline.model, effective, document.syntax.lineIndex, baseline.name);
+      } catch (error) {
+        reportCrash('impact', error);
+      }
+    }
+    if (!project) return extra.length ? { ...analysis, diagnostics: sortDiagnostics([...analysis.diagnostics, ...extra]) } : analysis;
     try {
-      extra = warehouseDiagnostics(analysis.model, project, effective, document.syntax.lineIndex);
+      extra = [...extra, ...warehouseDiagnostics(analysis.model, project, effective, document.syntax.lineIndex)];
     } catch (error) {
       reportCrash('warehouse', error);
     }
     const data = dataResults.get(document.uri);
     if (data?.syntax === document.syntax) extra = [...extra, ...data.diagnostics];
     if (extra.length === 0) return analysis;
-    const diagnostics = [...analysis.diagnostics, ...extra].sort(
-      (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
-    );
-    return { ...analysis, diagnostics };
+    return { ...analysis, diagnostics: sortDiagnostics([...analysis.diagnostics, ...extra]) };
   }
 
   /** Checks `document` now and publishes, unless a newer message about it is already queued. */
@@ -221,6 +231,9 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     const project = readProjectSettings(raw);
     for (const problem of project.problems) log.warn(`settings:${problem}`, `dg: ignoring a setting: ${problem}`);
     catalogs?.configure(project.project);
+    const baseline = readBaseline(raw);
+    for (const problem of baseline.problems) log.warn(`settings:${problem}`, `dg: ignoring a setting: ${problem}`);
+    baselines?.configure(baseline.baseline);
     settingsReady = true;
     recheckAll();
   }
@@ -272,7 +285,24 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     store = new DocumentStore(parser, (uri, error) =>
       log.error(`update:${messageOf(error)}`, `dg: incremental update of ${uri} failed, re-parsed in full: ${describe(error)}`),
     );
-    if (!pullConfiguration) settingsReady = true; // defaults until a didChangeConfiguration pushes settings
+    baselines = new DocumentBaselines({
+      parser,
+      changed: (uri) => {
+        const document = store?.get(uri);
+        if (!document) return;
+        try {
+          document.analysis = undefined;
+          check(document);
+        } catch (error) {
+          log.error(`recheck:${messageOf(error)}`, `dg: re-checking ${uri} failed: ${describe(error)}`);
+        }
+      },
+      log: (key, message, problem) => (problem ? log.warn(key, message) : log.info(key, message)),
+    });
+    if (!pullConfiguration) {
+      settingsReady = true; // defaults until a didChangeConfiguration pushes settings
+      baselines.configure(readBaseline(undefined).baseline);
+    }
     const initialFolders = workspaceFolderPaths(params);
     untrusted = (params.initializationOptions as { untrusted?: unknown } | null | undefined)?.untrusted === true;
     if (untrusted) connection.console.info('dg: the workspace is not trusted: no warehouse connections (catalog files are still read)');
@@ -384,9 +414,18 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     }),
   );
 
+  // Not a document message of the pending count (pending.ts): saving changes no text.
+  connection.onDidSaveTextDocument(
+    guarded('didSave', (params: DidSaveTextDocumentParams) => {
+      const uri = documentUri(params);
+      if (uri !== undefined && !shutdownReceived) baselines?.saved(uri);
+    }),
+  );
+
   connection.onDidCloseTextDocument(
     documentHandler('didClose', (_params: DidCloseTextDocumentParams, uri, documents) => {
       documents.close(uri);
+      baselines?.close(uri);
       dataResults.delete(uri);
       dataRuns.get(uri)?.abort();
       catalogs?.close(uri);
@@ -478,6 +517,7 @@ export function startServer(connection: Connection, options: ServerOptions): DgS
     shutdownReceived = true;
     for (const run of dataRuns.values()) run.abort();
     catalogs?.stop();
+    baselines?.stop();
     workspace?.stop();
     watched?.stop();
     store?.clear();
@@ -539,6 +579,10 @@ class OnceLog {
     if (this.first(key)) this.connection.console.error(message);
   }
 
+  info(key: string, message: string): void {
+    if (this.first(key)) this.connection.console.info(message);
+  }
+
   warn(key: string, message: string): void {
     if (this.first(key)) this.connection.console.warn(message);
   }
@@ -550,6 +594,10 @@ class OnceLog {
     return true;
   }
 }
+
+/** In document order, each family's list staying in its order. */
+const sortDiagnostics = (diagnostics: Diagnostic[]): Diagnostic[] =>
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));

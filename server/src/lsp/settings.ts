@@ -75,3 +75,17 @@ export function readProjectSettings(raw: unknown): { project: ProjectSettings; p
   }
   return { project, problems };
 }
+
+/** `dataGraph.baseline` when the client does not say: the last commit. */
+export const DEFAULT_BASELINE = 'HEAD';
+
+/**
+ * `dataGraph.baseline` (untrusted JSON): the git revision the change-impact checks (DG500–DG503) compare
+ * each document with; `""` turns them off. A value that is not a string is described in `problems`.
+ */
+export function readBaseline(raw: unknown): { baseline: string; problems: string[] } {
+  const value = isObject(raw) ? raw['baseline'] : undefined;
+  if (typeof value === 'string') return { baseline: value.trim(), problems: [] };
+  if (value === undefined || value === null) return { baseline: DEFAULT_BASELINE, problems: [] };
+  return { baseline: DEFAULT_BASELINE, problems: [`${SETTINGS_SECTION}.baseline should be a string (a git revision, or "" for none)`] };
+}
