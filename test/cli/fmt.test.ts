@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatch } from 'diff';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../server/src/cli/files';
-import { fmt, type FmtOptions } from '../../server/src/cli/fmt';
+import { fmt, writeFileAtomic, type FmtOptions } from '../../server/src/cli/fmt';
+import type { DgParser } from '../../server/src/syntax/parser';
 import { ensureBuilt } from '../support/lspClient';
 import { repoRoot, wasmParser } from '../support/wasm';
 
@@ -167,6 +168,94 @@ describe('dg fmt (in process)', () => {
     expect(failing.exitCode).toBe(2);
     expect(failing.stderr).toEqual(['graphs/messy.dg: error: cannot write file: permission denied']);
     expect(read('graphs/messy.dg')).toBe(MESSY);
+  });
+
+  it('a file whose formatting throws is that file\'s error (exit 2, left as it is); the others are still formatted', async () => {
+    const real = await wasmParser();
+    // A parser that fails on one file, as a stack overflow or a bug would.
+    const parser = Object.create(real, {
+      parse: {
+        value: (text: string, previous?: Parameters<DgParser['parse']>[1]) => {
+          if (text.includes('BOOM')) throw new RangeError('Maximum call stack size exceeded');
+          return real.parse(text, previous);
+        },
+      },
+    }) as DgParser;
+    const boom = 'data_graph {\n    # BOOM\n}\n';
+    write('graphs/boom.dg', boom);
+    const result = await fmt(parser, { paths: ['graphs'], cwd: root, mode: 'write' });
+    expect(result.exitCode).toBe(2);
+    expect(result.files.map((f) => [f.path, f.status])).toEqual([
+      ['graphs/boom.dg', 'error'],
+      ['graphs/crlf.dg', 'changed'],
+      ['graphs/messy.dg', 'changed'],
+      ['graphs/nested/ok.dg', 'unchanged'],
+    ]);
+    expect(result.stderr).toEqual(['graphs/boom.dg: error: internal error while formatting (Maximum call stack size exceeded); left as it is']);
+    expect(read('graphs/boom.dg')).toBe(boom);
+    expect(read('graphs/messy.dg')).toBe(FORMATTED);
+    // Standard input is passed through as it is.
+    const piped = await fmt(parser, { paths: ['-'], cwd: root, mode: 'write', readStdin: async () => boom });
+    expect(piped).toMatchObject({ exitCode: 2, stdout: boom });
+  });
+
+  it('a long chain of comments is formatted, not an internal error', async () => {
+    const text = 'x {' + ' /**/'.repeat(30_000) + '\n    a = 1\n}\n';
+    const result = await run(['-'], { readStdin: async () => text });
+    expect(result).toMatchObject({ exitCode: 0, stderr: [], stdout: text.replace('\n    a', '\n  a') });
+  });
+
+  it('replaces a file with a new one renamed over it (never truncated in place), keeping its mode and symbolic links', async () => {
+    const path = join(root, 'graphs', 'messy.dg');
+    chmodSync(path, 0o640);
+    symlinkSync('messy.dg', join(root, 'graphs', 'link.dg'));
+    const before = statSync(path);
+    const result = await run(['graphs/link.dg']);
+    expect(result.files.map((f) => [f.path, f.status])).toEqual([['graphs/link.dg', 'changed']]);
+    const after = statSync(path);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o640);
+    expect(lstatSync(join(root, 'graphs', 'link.dg')).isSymbolicLink()).toBe(true);
+    expect(read('graphs/messy.dg')).toBe(FORMATTED);
+    expect(readdirSync(join(root, 'graphs')).sort()).toEqual(['crlf.dg', 'link.dg', 'messy.dg', 'nested']);
+  });
+
+  it('a write that fails midway, or a failing rename, leaves the original intact and no temporary file', async () => {
+    const enospc = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+    const halfWritten = await run(['graphs/messy.dg'], {
+      writeFile: (path, text) =>
+        writeFileAtomic(path, text, {
+          write: async (handle, t) => {
+            await handle.writeFile(t.slice(0, 20), 'utf8');
+            throw enospc;
+          },
+        }),
+    });
+    expect(halfWritten.exitCode).toBe(2);
+    expect(halfWritten.stderr).toEqual(['graphs/messy.dg: error: cannot write file: no space left on device']);
+    expect(read('graphs/messy.dg')).toBe(MESSY);
+    expect(readdirSync(join(root, 'graphs')).sort()).toEqual(['crlf.dg', 'messy.dg', 'nested']);
+
+    const renameFails = await run(['graphs/messy.dg'], {
+      writeFile: (path, text) =>
+        writeFileAtomic(path, text, {
+          rename: async () => {
+            throw Object.assign(new Error('EIO'), { code: 'EIO' });
+          },
+        }),
+    });
+    expect(renameFails.stderr).toEqual(['graphs/messy.dg: error: cannot write file: input/output error']);
+    expect(read('graphs/messy.dg')).toBe(MESSY);
+    expect(readdirSync(join(root, 'graphs')).sort()).toEqual(['crlf.dg', 'messy.dg', 'nested']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a file it may not write, as writing it in place would', async () => {
+    const path = join(root, 'graphs', 'messy.dg');
+    chmodSync(path, 0o444);
+    const result = await run(['graphs/messy.dg']);
+    expect(result.stderr).toEqual(['graphs/messy.dg: error: cannot write file: permission denied']);
+    expect(read('graphs/messy.dg')).toBe(MESSY);
+    chmodSync(path, 0o644);
   });
 
   it('rejects operands that match nothing (a usage error)', async () => {

@@ -18,6 +18,18 @@ async function run(text: string, options?: FormattingOptions): Promise<Formattin
   }
 }
 
+/** The diagnostics of `text` (after its `dg-ignore` comments), as `code message`, sorted. */
+async function diagnosticsOf(text: string): Promise<string[]> {
+  const document = SyntaxDocument.parse(await wasmParser(), text);
+  try {
+    return analyze(document)
+      .diagnostics.map((d) => `${d.code} ${d.message}`)
+      .sort();
+  } finally {
+    document.dispose();
+  }
+}
+
 /** The non-whitespace characters of `text`, in order: formatting never changes them. */
 const ink = (text: string) => text.replace(/[ \t\r\n\f\v]+/g, '');
 
@@ -149,7 +161,7 @@ type = "email"
 `,
   ],
   [
-    'block headers: single spaces between type, labels and {; a { on the next line joins its header',
+    'block headers: single spaces between type, labels and {; a { on the next line stays there, at the header\'s indentation',
     `data_graph{
   entity     "a"{
     name = "A"
@@ -164,7 +176,8 @@ type = "email"
   entity "a" {
     name = "A"
   }
-  relationship "r" {
+  relationship "r"
+  {
     name = "R"
   }
 }
@@ -506,7 +519,7 @@ data_graph {
     ['      name = "A"', '  name="B"'],
   ],
   [
-    'a junk line: kept as it is, the lines around it formatted',
+    'a junk line: how the parser recovers depends on the whitespace around it, near or far, so nothing changes',
     `data_graph {
  entity "a" {
     name =   "A"
@@ -514,16 +527,24 @@ data_graph {
   table_ref  =  "x"
   }
 }
-`,
-    `data_graph {
-  entity "a" {
-    name = "A"
-      %%% junk !!
-    table_ref = "x"
-  }
+   # after   
+entity "b" {
+name = "B"
 }
 `,
-    ['      %%% junk !!'],
+    `data_graph {
+ entity "a" {
+    name =   "A"
+      %%% junk !!
+  table_ref  =  "x"
+  }
+}
+   # after   
+entity "b" {
+name = "B"
+}
+`,
+    [' entity "a" {', '    name =   "A"', '      %%% junk !!', '  table_ref  =  "x"', '   # after   ', 'name = "B"'],
   ],
   [
     'missing = : the attribute is kept as it is',
@@ -544,7 +565,7 @@ data_graph {
     ['    name "A"'],
   ],
   [
-    'a brace in an unparsed region: the whole top-level block is kept',
+    'a brace in an unparsed region: nothing changes',
     `data_graph {
   entity "a" {{
       name = "A"
@@ -557,9 +578,9 @@ data_graph {
       name = "A"
   }
 }
-# after
+# after   
 `,
-    ['  entity "a" {{', '      name = "A"'],
+    ['  entity "a" {{', '      name = "A"', '# after   '],
   ],
   [
     'a } with no block: everything up to it is kept',
@@ -637,9 +658,9 @@ name = "B"
   });
 
   it('never joins a line in the range with one outside it', async () => {
-    const source = 'data_graph {\n  entity "a"\n  {\n    name = "A"\n  }\n}\n';
-    expect((await run(source, { lines: { start: 1, end: 1 } })).edits).toEqual([]);
-    expect((await run(source, { lines: { start: 1, end: 2 } })).output).toBe('data_graph {\n  entity "a" {\n    name = "A"\n  }\n}\n');
+    const source = 'data_graph {\n  entity "a" {\n    name =\n      "A"\n  }\n}\n';
+    expect((await run(source, { lines: { start: 2, end: 2 } })).edits).toEqual([]);
+    expect((await run(source, { lines: { start: 2, end: 3 } })).output).toBe('data_graph {\n  entity "a" {\n    name = "A"\n  }\n}\n');
   });
 
   it('a range covering the whole file gives the whole-file edits', async () => {
@@ -670,16 +691,15 @@ describe('format: the examples and the diagnostics fixtures', () => {
       expect(ink(first.output)).toBe(ink(text));
       expect((await run(first.output)).edits).toEqual([]);
       // Whitespace only, so the analysis finds the same problems (with the same messages).
-      const parser = await wasmParser();
-      const before = SyntaxDocument.parse(parser, text);
-      const after = SyntaxDocument.parse(parser, first.output);
-      try {
-        const summary = (d: SyntaxDocument) => analyze(d).diagnostics.map((x) => `${x.code} ${x.message}`).sort();
-        expect(summary(after)).toEqual(summary(before));
-      } finally {
-        before.dispose();
-        after.dispose();
-      }
+      expect(await diagnosticsOf(first.output)).toEqual(await diagnosticsOf(text));
+    },
+  );
+
+  it.each([...canonical.map(([name, input, , options]) => [name, input, options] as const), ...broken.map(([name, input]) => [name, input, undefined] as const)])(
+    'the inputs of the cases above keep their diagnostics: %s',
+    async (_name, input, options) => {
+      const { output } = await run(input, options);
+      expect(await diagnosticsOf(output)).toEqual(await diagnosticsOf(input));
     },
   );
 
@@ -704,22 +724,24 @@ describe('format: property', () => {
   const HEADER = /^\s*([a-z_]+)((?: "[^"]*")*) \{$/;
 
   /**
-   * One line with its whitespace changed at random (strings and comments untouched), and what ends
-   * it: a line break (with extra blank lines after a `{`, before a `}` or next to a blank line), or,
-   * between attribute lines or an attribute line and a `}`, spaces that join the two lines.
+   * One line with its whitespace changed at random (strings and comments untouched), a quoted value
+   * perhaps on the line after its `=`, and what ends it: a line break (with extra blank lines after a
+   * `{`, before a `}` or next to a blank line), or, between attribute lines or an attribute line and a
+   * `}`, spaces that join the two lines.
    */
   const perturbLine = (line: string, next: string | undefined) =>
     fc
       .tuple(spaces, spaces, spaces, spaces, fc.array(someSpace, { minLength: 3, maxLength: 3 }), fc.nat({ max: 2 }), fc.boolean(), fc.boolean())
-      .map(([indent, before, after, trailing, gaps, blanks, join, braceBelow]) => {
+      .map(([indent, before, after, trailing, gaps, blanks, join, valueBelow]) => {
         const attribute = ATTRIBUTE.exec(line);
         const header = HEADER.exec(line);
         let body = line.trim();
-        if (attribute) body = `${attribute[1]}${before}=${after}${attribute[2]}`;
-        else if (header) {
+        if (attribute) {
+          const below = valueBelow && attribute[2]!.startsWith('"');
+          body = `${attribute[1]}${before}=${after}${below ? `\n${indent}${gaps[1]}` : ''}${attribute[2]}`;
+        } else if (header) {
           const labels = header[2]!.trim() ? header[2]!.trim().split(' ') : [];
-          const beforeBrace = braceBelow ? `\n${indent}` : gaps[2]!;
-          body = [header[1], ...labels].map((part, i) => (i ? gaps[i - 1]! : '') + part).join('') + beforeBrace + '{';
+          body = [header[1], ...labels].map((part, i) => (i ? gaps[i - 1]! : '') + part).join('') + gaps[2]! + '{';
         }
         const nextTrim = next?.trim();
         if (attribute && join && (ATTRIBUTE.test(next ?? '') || nextTrim === '}')) return `${indent}${body}${gaps[0]}`;
@@ -744,4 +766,175 @@ describe('format: property', () => {
       { numRuns: 100 },
     );
   });
+});
+
+/** Formats `input` and checks the output, that only whitespace changed, idempotence and the diagnostics. */
+async function checkKeepsDiagnostics(input: string, expected: string, options?: FormattingOptions): Promise<FormattingResult & { output: string }> {
+  const result = await check(input, expected, options);
+  expect(await diagnosticsOf(result.output)).toEqual(await diagnosticsOf(input));
+  return result;
+}
+
+describe('format: line breaks the parse or the checks depend on are kept', () => {
+  const cases: [name: string, input: string, expected: string][] = [
+    [
+      'a legacy `key:` with its unquoted value on the next line (joined, the value would read as a block label)',
+      'data_graph {\n  profile {\n    type:\n      segment:materialized\n  }\n}\n',
+      'data_graph {\n  profile {\n    type:\n      segment:materialized\n  }\n}\n',
+    ],
+    [
+      'a legacy `key:` with its value on the next line does not swallow the next attribute',
+      'entity "a" {\n  name:   \nfoo\n  x = 1\n}\n',
+      'entity "a" {\n  name:\n    foo\n  x = 1\n}\n',
+    ],
+    [
+      'an unquoted value on the line after its `=`',
+      'data_graph {\n  entity "a" {\n    name =\n  foo\n    table_ref = "x.y.z"\n  }\n}\n',
+      'data_graph {\n  entity "a" {\n    name =\n      foo\n    table_ref = "x.y.z"\n  }\n}\n',
+    ],
+    [
+      'a quoted value on the line after its `=` is joined (that is safe)',
+      'data_graph {\n  entity "a" {\n    name\n    =\n      "A"\n    table_ref = "x.y.z"\n  }\n}\n',
+      'data_graph {\n  entity "a" {\n    name      = "A"\n    table_ref = "x.y.z"\n  }\n}\n',
+    ],
+    [
+      'a block header over two lines (the checks do not look into such a block: joining it would change dg check)',
+      'data_graph {\n  relationship   "r"   \n      {\n    name = "R"\n  }\n  entity\n"a" {}\n}\n',
+      'data_graph {\n  relationship "r"\n  {\n    name = "R"\n  }\n  entity\n    "a" {}\n}\n',
+    ],
+    [
+      'the space before a `:` after an `=` with no value (without it, `name:` reads as that value)',
+      'data_graph {\n  x =\n  name : "v"\n  relationship : "r" {}\n}\n',
+      'data_graph {\n  x =\n  name : "v"\n  relationship: "r" {}\n}\n',
+    ],
+    [
+      'two legacy `key: value` on one line (dg check reports one DG001 per line)',
+      'data_graph {\n    a: 1 b: 2\n      c = "3"   d = "4"\n}\n',
+      'data_graph {\n    a: 1 b: 2\n  c = "3"\n  d = "4"\n}\n',
+    ],
+  ];
+  it.each(cases)('%s', async (_name, input, expected) => {
+    await checkKeepsDiagnostics(input, expected);
+  });
+});
+
+describe('format: dg-ignore comments', () => {
+  it('leaves a one-line block with a dg-ignore comment after it as it is', async () => {
+    const input = 'entity "a" { name = foo table_ref = "x.y.z" primary_key = "id" } # dg-ignore DG004\n';
+    await checkKeepsDiagnostics(input, input);
+    const above = '# dg-ignore DG004\nentity "a" { name = foo table_ref = "x.y.z" primary_key = "id" }\n';
+    await checkKeepsDiagnostics(above, above);
+  });
+
+  it('leaves the line after a dg-ignore comment (and the comment) alone, and formats the rest', async () => {
+    await checkKeepsDiagnostics(
+      'data_graph {\n    # dg-ignore DG004\n    entity "a" { name = foo table_ref = "x.y.z" primary_key = "id" }\n    entity "b" { name = foo }\n}\n',
+      'data_graph {\n    # dg-ignore DG004\n    entity "a" { name = foo table_ref = "x.y.z" primary_key = "id" }\n  entity "b" {\n    name = foo\n  }\n}\n',
+    );
+  });
+
+  it('keeps a blank line after a dg-ignore comment (removing it would silence the next line)', async () => {
+    const input = 'data_graph { # dg-ignore DG004\n\n  profile {\n    type = segment:materialized\n  }\n}\n';
+    await checkKeepsDiagnostics(input, input);
+  });
+
+  it('a dg-ignore comment before an item on its line stays on the item\'s line', async () => {
+    const input = 'data_graph {\n  /* dg-ignore DG004 */ name = foo\n  x = bar\n}\n';
+    await checkKeepsDiagnostics(input, input);
+  });
+});
+
+describe('format: long and wide input', () => {
+  it('a long chain of comments after a `{` (no recursion per comment, linear)', async () => {
+    const text = 'x {' + ' /**/'.repeat(30_000) + '\n  a = 1\n}\n';
+    const started = performance.now();
+    const { output } = await run(text);
+    expect(output).toBe(text);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('aligns trailing comments by display width: wide (CJK) characters and emoji take two columns', async () => {
+    await check(
+      `data_graph {
+  entity "a" {
+    name = "日本語" # ja
+    table_ref = "x.y.z" # t
+    description = "🎉" # emoji
+  }
+}
+`,
+      `data_graph {
+  entity "a" {
+    name        = "日本語" # ja
+    table_ref   = "x.y.z"  # t
+    description = "🎉"     # emoji
+  }
+}
+`,
+    );
+  });
+});
+
+describe('format: fuzz', () => {
+  // Small graphs with the legacy forms (`key: value`, `relationship: "r" {`, unquoted values and
+  // labels, `...`), broken ones (no `=`, no value, a lone key, an unterminated string, junk, a
+  // missing or extra `}`), comments (dg-ignore ones too) and line breaks between any two tokens.
+  const key = fc.constantFrom('name', 'table_ref', 'primary_key', 'type', 'related_entity', 'x');
+  const value = fc.constantFrom('"A"', '"x.y.z"', '"日本"', 'foo', 'segment:materialized', 'true', '42', '...', '["a", "b"]', '"${x}"', '"open');
+  const attribute = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(key, value).map(([k, v]) => [k, '=', v]) },
+    { weight: 3, arbitrary: fc.tuple(key, value).map(([k, v]) => [k, ':', v]) },
+    { weight: 1, arbitrary: fc.tuple(key, value).map(([k, v]) => [k, v]) },
+    { weight: 1, arbitrary: key.map((k) => [k, '=']) },
+    { weight: 1, arbitrary: key.map((k) => [k]) },
+    { weight: 1, arbitrary: fc.constant<string[]>(['...']) },
+    { weight: 1, arbitrary: fc.constantFrom<string[]>(['%%%'], ['='], ['{'], ['name', '=', '=', '"A"']) },
+  );
+  const blockType = fc.constantFrom('entity', 'relationship', 'profile', 'external_id', 'data_graph', 'enrichment');
+  const label = fc.constantFrom('"a"', '"b"', 'carts', '"user-carts"');
+  const { item } = fc.letrec<{ item: string[]; block: string[] }>((tie) => ({
+    item: fc.oneof({ maxDepth: 3, depthIdentifier: 'item' }, attribute, tie('block')),
+    block: fc
+      .tuple(blockType, fc.boolean(), fc.array(label, { maxLength: 2 }), fc.array(tie('item'), { maxLength: 4 }))
+      .map(([type, colon, labels, items]) => [type, ...(colon ? [':'] : []), ...labels, '{', ...items.flat(), '}']),
+  }));
+  const separator = fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom(' ', '  ', '\t ') },
+    { weight: 6, arbitrary: fc.constantFrom('\n', '\n    ', '\n\n  ', ' \n\n\n ') },
+    { weight: 2, arbitrary: fc.constantFrom(' /* c */ ', '\n/* two\n   lines */\n', ' # note\n', ' // note\n  ') },
+    { weight: 3, arbitrary: fc.constantFrom(' # dg-ignore DG004\n', '\n# dg-ignore\n', ' /* dg-ignore DG104 */ ', ' // dg-ignore DG001 DG004\n\n', '\n  # dg-ignore DG111\n') },
+    { weight: 1, arbitrary: fc.constant('') },
+  );
+  const tokens = fc
+    .tuple(fc.array(item, { maxLength: 4 }), fc.boolean(), fc.constantFrom('none', 'none', 'none', 'drop', 'add'), fc.nat())
+    .map(([items, wrapped, brace, at]) => {
+      const all = wrapped ? ['data_graph', '{', ...items.flat(), '}'] : items.flat();
+      const closes = all.flatMap((t, i) => (t === '}' ? [i] : []));
+      if (brace === 'drop' && closes.length) all.splice(closes[at % closes.length]!, 1);
+      if (brace === 'add') all.splice(at % (all.length + 1), 0, '}');
+      return all;
+    });
+  const graph = fc
+    .tuple(tokens, fc.boolean())
+    .chain(([toks, crlf]) =>
+      fc.array(separator, { minLength: toks.length + 1, maxLength: toks.length + 1 }).map((seps) => {
+        const text = seps[0]! + toks.map((t, i) => t + seps[i + 1]!).join('');
+        return crlf ? text.replace(/\n/g, '\r\n') : text;
+      }),
+    );
+
+  // DG_FUZZ_RUNS=20000 for a longer hunt.
+  const runs = Number(process.env.DG_FUZZ_RUNS) || 400;
+
+  it('only whitespace changes, the diagnostics stay the same, and a second pass gives no edits', async () => {
+    await fc.assert(
+      fc.asyncProperty(graph, async (text) => {
+        const first = await run(text);
+        expect(ink(first.output)).toBe(ink(text));
+        expect((await run(first.output)).edits).toEqual([]);
+        expect(await diagnosticsOf(first.output)).toEqual(await diagnosticsOf(text));
+      }),
+      { numRuns: runs },
+    );
+  }, Math.max(60_000, runs * 100));
 });

@@ -1,6 +1,9 @@
 // `dg fmt`: rewrites .dg files in the canonical layout (server/src/ide/formatting.ts), or with
 // --check / --diff says which files are not in it. Only whitespace ever changes.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, open, readFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { applyEdits, format } from '../ide/formatting';
@@ -20,7 +23,7 @@ export interface FmtOptions {
   readStdin?: () => Promise<string>;
   /** Name shown for standard input (default `<stdin>`). */
   stdinFilename?: string;
-  /** Writes a file (default: `fs.writeFile`, UTF-8). */
+  /** Replaces a file's text (default: {@link writeFileAtomic}). */
   writeFile?: (path: string, text: string) => Promise<void>;
 }
 
@@ -29,7 +32,8 @@ export interface FmtFile {
   path: string;
   /**
    * `unchanged`: already formatted; `changed`: rewritten (`write`) or would be (`check`, `diff`);
-   * `syntax-error`: does not parse, left as it is; `error`: could not be read or written.
+   * `syntax-error`: does not parse, left as it is; `error`: could not be read, formatted (an
+   * internal error: left as it is) or written (left as it was).
    */
   status: 'unchanged' | 'changed' | 'syntax-error' | 'error';
   /** What went wrong (`syntax-error`, `error`). */
@@ -41,7 +45,7 @@ export interface FmtRun {
   /**
    * 0: every file formatted (`write`) or already formatted (`check`, `diff`);
    * 1: `check`/`diff` found files to format, or a file does not parse (it was left as it is);
-   * 2: a file could not be read or written.
+   * 2: a file could not be read, formatted or written.
    */
   exitCode: 0 | 1 | 2;
   /** For standard output: the changed files' paths (`write`, `check`), the diffs, or standard input formatted. */
@@ -62,7 +66,7 @@ export async function fmt(parser: DgParser, options: FmtOptions): Promise<FmtRun
     cwd: options.cwd,
     stdinFilename: options.stdinFilename,
   });
-  const save = options.writeFile ?? ((path: string, text: string) => writeFile(path, text, 'utf8'));
+  const save = options.writeFile ?? ((path: string, text: string) => writeFileAtomic(path, text));
   const files: FmtFile[] = [];
   const stderr: string[] = [];
   let stdout = '';
@@ -75,7 +79,17 @@ export async function fmt(parser: DgParser, options: FmtOptions): Promise<FmtRun
       continue;
     }
     const { text } = loaded;
-    const result = formatted(parser, text);
+    let result: ReturnType<typeof formatted>;
+    try {
+      result = formatted(parser, text);
+    } catch (error) {
+      // A bug (or an input it cannot cope with) is this file's problem, not the run's.
+      const message = `internal error while formatting (${describe(error)}); left as it is`;
+      files.push({ path: input.path, status: 'error', message });
+      stderr.push(`${input.path}: error: ${message}`);
+      if (input.kind === 'stdin' && options.mode === 'write') stdout += text; // passed through as it is
+      continue;
+    }
     if ('error' in result) {
       files.push({ path: input.path, status: 'syntax-error', message: result.error });
       stderr.push(`${input.path}${result.at ? `:${result.at}` : ''}: error: ${result.error}`);
@@ -128,6 +142,54 @@ function formatted(parser: DgParser, text: string): { text: string } | { error: 
     return { text: applyEdits(text, result.edits) };
   } finally {
     document.dispose();
+  }
+}
+
+/** The file operations of {@link writeFileAtomic} that tests may replace. */
+export interface AtomicWriteIo {
+  /** Writes the text to the (new, empty) temporary file. */
+  write(handle: FileHandle, text: string): Promise<void>;
+  /** Renames the temporary file over the original. */
+  rename(from: string, to: string): Promise<void>;
+}
+
+const fileIo: AtomicWriteIo = {
+  write: (handle, text) => handle.writeFile(text, 'utf8'),
+  rename,
+};
+
+/**
+ * Replaces the text of the file at `path` (UTF-8) so that a crash, a full disk or any other failure
+ * never leaves it half written: writes a temporary file in the same directory with the original's
+ * permissions (and owner, where allowed), flushes it to disk and renames it over the original. On
+ * failure the temporary file is removed and the original is as it was. A symbolic link is followed
+ * (its target is replaced; the link stays a link); a file we may not write is refused (EACCES), as
+ * writing it in place would be, although renaming over it would succeed.
+ */
+export async function writeFileAtomic(path: string, text: string, io: Partial<AtomicWriteIo> = {}): Promise<void> {
+  const target = await realpath(path);
+  const original = await stat(target);
+  await access(target, constants.W_OK);
+  const mode = original.mode & 0o7777;
+  // A dot file not ending in `.dg`: no `dg check` or `dg fmt` of the directory picks it up meanwhile.
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  let created = false;
+  try {
+    handle = await open(temp, 'wx', mode);
+    created = true;
+    await (io.write ?? fileIo.write)(handle, text);
+    await handle.chmod(mode); // what the umask took away
+    const made = await handle.stat();
+    if (made.uid !== original.uid || made.gid !== original.gid) await handle.chown(original.uid, original.gid).catch(() => undefined);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await (io.rename ?? fileIo.rename)(temp, target);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    if (created) await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -189,8 +251,9 @@ or CRLF) are the file's own. A file that does not parse is left as it is and rep
 Exit status:
   0  every file formatted (or, with --check / --diff, already formatted)
   1  --check / --diff: some files are not formatted; or a file does not parse (left as it is)
-  2  usage error (unknown option, a path that matches nothing), or a file that could not be read
-     or written
+  2  usage error (unknown option, a path that matches nothing), or a file that could not be read,
+     formatted (an internal error; the file is left as it is) or written (the file is left as it
+     was: the new text goes to a temporary file that replaces it only once complete)
 
 Examples:
   dg fmt                            format every *.dg under the current directory, in place

@@ -1,6 +1,7 @@
 import type { TextEdit } from '../checks/diagnostic';
 import type { BlockSyntax, ItemSyntax, LabelSyntax, Span, SyntaxFile, ValueSyntax } from '../syntax/ast';
 import type { LineIndex } from '../syntax/lineIndex';
+import { displayWidth } from '../syntax/textWidth';
 
 /**
  * The formatter: the canonical layout of a `.dg` file, `terraform fmt`'s rules adapted to the
@@ -11,10 +12,16 @@ import type { LineIndex } from '../syntax/lineIndex';
  * - every item (attribute, block, `...`) on its own line; `}` on its own line at its block's
  *   indentation; an empty block as `{}`;
  * - one space between a block's type, its labels and `{`, and around `=`; no space before the `:` of
- *   the legacy `relationship: "x" {` and `key: value` forms (which are otherwise left as they are);
+ *   the legacy `relationship: "x" {` and `key: value` forms (which are otherwise left as they are;
+ *   but after an `=` or `:` with no value, where `key:` would read as that value, the space stays);
+ * - a line break inside an item kept (the next line indented one level deeper, a `{` at its block's
+ *   level), except between `key`, `=` and a quoted value, which are joined: elsewhere a join may
+ *   change the parse (after `key:` a word on the same line is a block label, not a value) or what
+ *   `dg check` reports (it does not look into a block whose header runs over several lines);
  * - in a run of consecutive attribute lines of one block (not separated by a blank line, a comment
  *   line or anything but an attribute) the `=` signs aligned, and trailing comments of consecutive
- *   lines of the run aligned too;
+ *   lines of the run aligned too (by display width: a CJK character or an emoji is two columns, as
+ *   in a terminal or an editor's monospaced font; see syntax/textWidth.ts);
  * - at most one blank line between items, none after `{`, before `}` or at the start of the file;
  *   no trailing whitespace; exactly one final line break;
  * - comments kept where they are: one that follows something on its line stays on that line (one
@@ -23,16 +30,22 @@ import type { LineIndex } from '../syntax/lineIndex';
  *   whitespace); a comment inside an item (`key /* x *\/ = "v"`) keeps the spaces around it; the
  *   inside of a tuple value is kept as is;
  * - line breaks kept as they are; the ones the formatter adds are like the file's first one (`\n`
- *   when there is none): CRLF files stay CRLF.
+ *   when there is none): CRLF files stay CRLF;
+ * - the lines a `dg-ignore` comment governs (its own and the next) kept exactly, so that it silences
+ *   the same diagnostics; likewise a line holding two legacy `key: value` (one DG001 a line).
  *
- * Broken text: what does not parse is left exactly as it is, with the lines it touches (an ERROR,
- * a missing token, an unterminated string or comment, an attribute without `=` or value, text the
- * syntax views do not explain). When the braces are in doubt (a block not closed before the end of
- * the file, a `}` with no block, a brace inside an unparsed region) indentation cannot be trusted:
- * the whole top-level block concerned is left alone (from it to the end of the file for an unclosed
- * one; from the start of the file for a stray `}`).
+ * Broken text: what does not parse is left exactly as it is, with the lines it touches (an
+ * unterminated string or comment, an attribute without `=` or value, with the blank lines after an
+ * unterminated string). Where the parser had to recover (an ERROR, a missing token, text the syntax
+ * views do not explain), how it recovered depends on the whitespace around it, near or far: nothing
+ * is changed. When the braces are in doubt (a block not closed before the end of the file,
+ * a `}` with no block), `dg check` judges the nesting by the layout: every top-level block is left
+ * alone, and the rest from the unclosed one to the end of the file, or from the start of the file
+ * to the stray `}`.
  *
- * Formatting its own output gives no edits (idempotent).
+ * The rule behind these exceptions: the parse, and the diagnostics, of the formatted text are those
+ * of the text (test/ide/formatting.test.ts checks it on the fixtures and on random graphs). Formatting
+ * its own output gives no edits (idempotent).
  */
 
 export interface FormattingOptions {
@@ -72,6 +85,8 @@ interface Atom {
   block?: BlockSyntax;
   /** `#` and `//` comments (which end their line). */
   lineComment?: boolean;
+  /** A line break before it (inside its item) may be removed: see `between`. */
+  joinable?: boolean;
 }
 
 /** What the whitespace before an atom should become. */
@@ -79,6 +94,8 @@ type Want =
   | { k: 'keep' }
   | { k: 'space'; n: number; trailing?: boolean }
   | { k: 'line'; depth: number; blank: 0 | 1 }
+  /** Inside an item, a line break that must stay: the next line is indented at `depth`. */
+  | { k: 'wrap'; depth: number }
   | { k: 'bof' }
   | { k: 'eof' };
 
@@ -89,6 +106,9 @@ interface Attribute {
 }
 
 const KEEP: Want = { k: 'keep' };
+
+/** A comment that silences diagnostics, as checks/settings.ts reads it. */
+const IGNORE = /\bdg-ignore\b/;
 
 export function format(syntax: SyntaxFile, lines: LineIndex, options: FormattingOptions = {}): FormattingResult {
   const text = syntax.text;
@@ -148,6 +168,12 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
         atoms.push(push(it.value.span, 'value', depth));
         value(it.value);
       }
+      // `key = "value"` over several lines may be joined: the grammar reads a quoted string the
+      // same way on any line. Not an unquoted value (after `key:` on the same line, a word is read
+      // as a block label) nor anything in the legacy `key:` form.
+      if (it.hasEquals && !it.colon && it.value?.kind === 'string' && terminated(text, it.value)) {
+        for (const atom of atoms.slice(1)) atom.joinable = true;
+      }
       // `name "x"` (no `=`), a lone `name`, `name =` with nothing after it: DG001.
       if ((!it.hasEquals && !it.colon) || !it.value) hurt(it.span);
       atoms[atoms.length - 1]!.endsItem = true;
@@ -171,25 +197,31 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
       // Not closed before the end of the file: where the `}` is missing is unknown.
       errors.push(it.open.end > it.open.start ? it.open : it.type.span);
       regions.push({ start: top.span.start, end: text.length });
+      unbalanced = true;
     }
   };
+  let unbalanced = false;
   for (const it of syntax.items) item(it, 0, it);
   for (const close of syntax.unmatchedCloses) {
     push(close, 'stray', 0);
     errors.push(close);
     regions.push({ start: 0, end: close.end });
+    unbalanced = true;
   }
+  // With unbalanced braces, `dg check` judges where every block belongs by its layout (a block that
+  // starts a line at or left of its parent's indentation, a `}` not at its block's): the layout of
+  // every block is kept, so that the file reads the same to it.
+  if (unbalanced) for (const it of syntax.items) if (it.kind === 'block') regions.push(it.span);
 
-  // Structural problems: a missing brace, or a brace in text that did not parse.
-  const topLevelAt = (offset: number): Span | undefined => syntax.items.find((t) => t.span.start <= offset && offset < t.span.end)?.span;
-  const braceTrouble = (span: Span) => {
-    const top = topLevelAt(span.start);
-    regions.push(top ? { start: Math.min(top.start, span.start), end: Math.max(top.end, span.end) } : span);
-  };
+  // Where the parser recovered from an error (an ERROR, a missing token), how it recovered depends on
+  // the text around it, whitespace included: tree-sitter weighs the characters and lines each way of
+  // recovering would skip, as far back and ahead as it looks. No change of whitespace is known to be
+  // safe then, so none is made anywhere (as `dg fmt` leaves such a file alone).
+  const recovered = () => regions.push({ start: 0, end: text.length });
   for (const problem of syntax.problems) {
     hurt(problem.span);
-    const missingBrace = problem.kind === 'missing' && /[{}]|block/.test(problem.text);
-    if (missingBrace || /[{}]/.test(text.slice(problem.span.start, problem.span.end))) braceTrouble(problem.span);
+    // (Not an invalid escape, inside a string, nor an unterminated comment: grammar tokens, no recovery.)
+    if (problem.kind !== 'invalid-escape' && !(problem.kind === 'missing' && problem.text === '*/')) recovered();
   }
 
   // Tokens in document order, with the comments between them (those inside a token, such as a
@@ -227,7 +259,7 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
     while (onlyWhitespace(text, to - 1, to)) to--;
     const span = { start: from, end: to };
     hurt(span);
-    if (/[{}]/.test(text.slice(from, to))) braceTrouble(span);
+    recovered(); // (the rest of an ERROR)
     const depth = !prev ? 0 : prev.kind === 'open' ? prev.depth + 1 : prev.depth;
     return { start: from, end: to, kind: 'stray', depth, startsItem: false, endsItem: false };
   }
@@ -245,6 +277,26 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
     for (let l = lineOf(span.start); l <= last; l++) frozen[l] = 1;
   };
   for (const span of merged([...damage, ...regions])) freeze(span);
+  const freezeLine = (line: number) => {
+    if (line >= 0 && line < lineCount) frozen[line] = 1;
+  };
+  // `dg check` reports one DG001 a line: a line with two legacy `key: value` keeps its items.
+  const colonLines = new Map<number, number>();
+  for (const { syntax: attr } of attributes) {
+    if (!attr.colon) continue;
+    const line = lineOf(attr.colon.start);
+    const count = (colonLines.get(line) ?? 0) + 1;
+    colonLines.set(line, count);
+    if (count > 1) freezeLine(line);
+  }
+  // A `dg-ignore` comment silences its own line and the next (checks/settings.ts): neither is
+  // split, joined or moved closer to anything, so that it silences exactly what it did.
+  for (const c of syntax.comments) {
+    if (!IGNORE.test(c.text)) continue;
+    const line = lineOf(c.span.start);
+    freezeLine(line);
+    freezeLine(line + 1);
+  }
 
   // Which gaps lie between items (as opposed to inside one, between a key and its `=`, say).
   const n = atoms.length;
@@ -279,14 +331,8 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
 
   const endsLine = (a: Atom | undefined) => !!a && a.end > a.start && (text.charCodeAt(a.end - 1) === 10 || text.charCodeAt(a.end - 1) === 13);
   const wants: Want[] = new Array(n + 1);
-  /** Atom `j` ends a line that opens a block (`{`, or a comment trailing it). */
-  const opensLine = (j: number): boolean => {
-    const atom = atoms[j];
-    if (!atom) return false;
-    if (atom.kind === 'open') return true;
-    const w = wants[j];
-    return atom.kind === 'comment' && w?.k === 'space' && !!w.trailing && opensLine(j - 1);
-  };
+  /** Atom `j` ends a line that opens a block (`{`, or a comment trailing it): filled as `wants` is. */
+  const opensLine = new Uint8Array(n);
 
   for (let i = 0; i <= n; i++) {
     const a = atoms[i - 1];
@@ -295,10 +341,15 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
     else if (!b) wants[i] = { k: 'eof' };
     else if (!a) wants[i] = { k: 'bof' };
     else wants[i] = between(a, b, i);
+    if (b) {
+      const w = wants[i]!;
+      const trailing = b.kind === 'comment' && w.k === 'space' && !!w.trailing && i > 0 && opensLine[i - 1] === 1;
+      opensLine[i] = b.kind === 'open' || trailing ? 1 : 0;
+    }
   }
 
   function between(a: Atom, b: Atom, i: number): Want {
-    const blank = opensLine(i - 1) ? 0 : 1;
+    const blank = opensLine[i - 1] ? 0 : 1;
     if (b.kind === 'comment') {
       if (!betweenItems(i)) return KEEP;
       if (!a.lineComment && !hasBreak(a.end, b.start)) return { k: 'space', n: 1, trailing: true };
@@ -312,6 +363,13 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
       return { k: 'line', depth: b.depth, blank: 0 };
     }
     if (b.startsItem || b.kind === 'stray') return { k: 'line', depth: b.depth, blank };
+    // Inside an item. After an `=` or `:` with no value, a key and its `:` with no space between
+    // them read as one unquoted value (`name:`): the space stays.
+    if (b.kind === 'colon' && ['eq', 'colon', 'stray'].includes(prevToken[i - 1]?.kind ?? '')) return KEEP;
+    // A line break is removed only where that is known to be safe (`key =` and its quoted value):
+    // the grammar reads an unquoted word after `key:` on the same line as a block label, and
+    // `dg check` does not look into a block whose header runs over several lines.
+    if (!b.joinable && hasBreak(a.end, b.start)) return { k: 'wrap', depth: b.kind === 'open' ? b.depth : b.depth + 1 };
     return { k: 'space', n: b.kind === 'colon' ? 0 : 1 };
   }
 
@@ -364,7 +422,7 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
       }
       let stop = c;
       while (stop < run.length && trailingComment(run[stop]!.key) !== undefined) stop++;
-      const lengths = run.slice(c, stop).map((a) => width + 3 + (atoms[a.key + 2]!.end - atoms[a.key + 2]!.start));
+      const lengths = run.slice(c, stop).map((a) => width + 3 + displayWidth(text, atoms[a.key + 2]!.start, atoms[a.key + 2]!.end));
       const column = lengths.reduce((max, length) => Math.max(max, length), 0);
       run.slice(c, stop).forEach((a, j) => pads.set(a.key + 3, column - lengths[j]! + 1));
       c = stop;
@@ -414,8 +472,17 @@ export function format(syntax: SyntaxFile, lines: LineIndex, options: Formatting
       continue;
     }
     if (endsLine(atoms[i - 1])) {
-      // After an unterminated string, which ends with its line break: only the indentation.
-      if (w.k === 'line' && editable(lineB)) emit(s, e, indent(w.depth));
+      // After an unterminated string, which ends with its line break: only the indentation. Its
+      // blank lines stay: without them, the grammar would read a word on the next line as on the
+      // string's (an unquoted label of the block it is in).
+      const from = breaks.length ? breaks[breaks.length - 1]!.end : s;
+      if ((w.k === 'line' || w.k === 'wrap') && editable(lineB)) emit(from, e, indent(w.depth));
+      continue;
+    }
+    if (w.k === 'wrap') {
+      // The line break stays (with any blank lines): no trailing whitespace, the next line indented.
+      if (editable(lineA)) emit(s, breaks[0]!.start, '');
+      if (editable(lineB)) emit(breaks[breaks.length - 1]!.end, e, indent(w.depth));
       continue;
     }
     if (w.k === 'space') {

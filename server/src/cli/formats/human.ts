@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import type { Diagnostic, Severity } from '../../checks/diagnostic';
 import type { Span } from '../../syntax/ast';
 import type { LineIndex } from '../../syntax/lineIndex';
+import { charWidth } from '../../syntax/textWidth';
 import type { CheckRun, FileResult, Summary } from '../check';
 
 export interface HumanOptions {
@@ -164,40 +165,7 @@ export function renderLine(line: string, from: number, to: number): { source: st
   return { source, underline };
 }
 
-/** Terminal columns of a code point: 0 for combining marks and zero-width ones, 2 for wide ones. */
-export function charWidth(cp: number): number {
-  if (
-    (cp >= 0x0300 && cp <= 0x036f) ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x20d0 && cp <= 0x20ff) ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    cp === 0xfeff ||
-    (cp >= 0xe0100 && cp <= 0xe01ef)
-  ) {
-    return 0;
-  }
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x231a && cp <= 0x231b) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f680 && cp <= 0x1f6ff) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
+export { charWidth } from '../../syntax/textWidth';
 
 /** Control characters shown as their Unicode control pictures (a message may quote a NUL byte). */
 function visible(text: string): string {
