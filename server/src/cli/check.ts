@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { liveWarehouse } from '../catalog/live';
 import { ProjectCatalogs, mergeSettings, warehouseDiagnostics, type CatalogLoad, type ConfigState } from '../catalog/project';
@@ -11,7 +10,7 @@ import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
 import { LineIndex } from '../syntax/lineIndex';
 import type { DgParser } from '../syntax/parser';
 import { openBaseline, type Baseline } from './baseline';
-import { expandInputs, type InputFile } from './files';
+import { describeError, expandInputs, readInput, type InputFile } from './files';
 
 /** What `dg check` found in one file. Spans of `diagnostics` are offsets into `text`. */
 export interface FileResult {
@@ -86,9 +85,6 @@ export type DataChecks = (
   lines: LineIndex,
 ) => Promise<Diagnostic[]>;
 
-/** A file larger than this many bytes cannot hold fewer than MAX_PARSED_LENGTH UTF-16 units. */
-const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
-
 /**
  * `dg check`: expands the paths, analyses each file with one parser, and returns the results with the
  * exit status. Throws {@link UsageError} (from ./files) for operands that match nothing, and for a
@@ -106,20 +102,20 @@ export async function check(parser: DgParser, options: CheckOptions): Promise<Ch
   const files: FileResult[] = [];
   const catalogs = options.catalogs === false ? undefined : (options.catalogs ?? new ProjectCatalogs({ drivers: liveWarehouse().drivers }));
   for (const input of inputs) {
-    const loaded = await load(input, options);
+    const loaded = await readInput(input, options.readStdin);
     if ('error' in loaded) {
       files.push({ path: input.path, text: '', lines: new LineIndex(''), diagnostics: [], error: loaded.error });
       continue;
     }
     const onCrash = (family: string, error: unknown) =>
-      internalErrors.push(`${input.path}: internal error: the ${family} checks crashed: ${describe(error)}`);
+      internalErrors.push(`${input.path}: internal error: the ${family} checks crashed: ${describeError(error)}`);
     // The project: the dg.config.json above the file (standard input: above --stdin-filename, or the
     // working directory), and its catalog, loaded the first time a file needs it.
     const config: ConfigState = catalogs
       ? await catalogs.configFor(input.kind === 'file' ? input.absolutePath : stdinPlace(options), input.kind !== 'file' && !options.stdinFilename)
       : { kind: 'none' };
     const settings = mergeSettings(config.kind === 'config' ? config.config : undefined, options.settings);
-    const result = loaded.tooLarge
+    const result = 'tooLarge' in loaded
       ? { text: '', diagnostics: [tooLarge(loaded.size)] }
       : await checkText(parser, loaded.text, settings, onCrash, async (model, lines) => {
           const project = { config, ...(config.kind === 'config' && catalogs ? { load: await catalogs.catalog(config.config) } : {}) };
@@ -167,7 +163,7 @@ async function impactDiagnostics(
   try {
     text = await baseline.textOf(input);
   } catch (error) {
-    internalErrors.push(`${input.path}: cannot read its baseline at ${baseline.name}: ${describe(error)}`);
+    internalErrors.push(`${input.path}: cannot read its baseline at ${baseline.name}: ${describeError(error)}`);
     return [];
   }
   const old = text === undefined ? undefined : modelOfText(parser, text);
@@ -214,27 +210,6 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
 }
 
-type Loaded = { text: string; tooLarge?: false } | { tooLarge: true; size: number } | { error: string };
-
-async function load(input: InputFile, options: CheckOptions): Promise<Loaded> {
-  if (input.kind === 'stdin') {
-    if (!options.readStdin) return { error: 'cannot read standard input here' };
-    try {
-      return { text: await options.readStdin() };
-    } catch (error) {
-      return { error: `cannot read standard input: ${describe(error)}` };
-    }
-  }
-  try {
-    const info = await stat(input.absolutePath);
-    if (info.isDirectory()) return { error: 'is a directory' };
-    if (info.size > MAX_READ_BYTES) return { tooLarge: true, size: info.size };
-    return { text: (await readFile(input.absolutePath)).toString('utf8') };
-  } catch (error) {
-    return { error: `cannot read file: ${describe(error)}` };
-  }
-}
-
 function tooLarge(bytes: number): Diagnostic {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   return {
@@ -243,22 +218,6 @@ function tooLarge(bytes: number): Diagnostic {
     message: `file too large to check (${mb(bytes)} MB; the limit is ${mb(MAX_PARSED_LENGTH)} MB)`,
     span: { start: 0, end: 0 },
   };
-}
-
-const ERRNO: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-};
-
-function describe(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && ERRNO[error.code]) {
-    return ERRNO[error.code]!;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 const COUNTERS: Record<Severity, 'errors' | 'warnings' | 'infos' | 'hints'> = {

@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { MAX_PARSED_LENGTH } from '../syntax/document';
 
 /** A bad command line: `dg` prints the message and exits with status 2. */
 export class UsageError extends Error {
@@ -88,4 +89,54 @@ export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   const shown = rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel;
   return shown.split(sep).join('/');
+}
+
+/** Files larger than this are not read: so many bytes cannot hold fewer than MAX_PARSED_LENGTH UTF-16 units. */
+export const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
+
+/**
+ * What reading an input gave: its text (`lossy` when it is not valid UTF-8, so decoding replaced
+ * bytes), or that it is too large to read, or why it could not be read.
+ */
+export type ReadInput = { text: string; lossy: boolean } | { tooLarge: true; size: number } | { error: string };
+
+/** Reads a file operand or standard input (through `readStdin`, when the caller has one). */
+export async function readInput(input: InputFile, readStdin?: () => Promise<string>): Promise<ReadInput> {
+  if (input.kind === 'stdin') {
+    if (!readStdin) return { error: 'cannot read standard input here' };
+    try {
+      return { text: await readStdin(), lossy: false };
+    } catch (error) {
+      return { error: `cannot read standard input: ${describeError(error)}` };
+    }
+  }
+  try {
+    const info = await stat(input.absolutePath);
+    if (info.isDirectory()) return { error: 'is a directory' };
+    if (info.size > MAX_READ_BYTES) return { tooLarge: true, size: info.size };
+    const bytes = await readFile(input.absolutePath);
+    const text = bytes.toString('utf8');
+    return { text, lossy: !Buffer.from(text, 'utf8').equals(bytes) };
+  } catch (error) {
+    return { error: `cannot read file: ${describeError(error)}` };
+  }
+}
+
+const ERRNO: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+};
+
+/** A file system error in plain words (`permission denied`), else the error's message. */
+export function describeError(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && ERRNO[error.code]) {
+    return ERRNO[error.code]!;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@
 // --check / --diff says which files are not in it. Only whitespace ever changes.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, readFile, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
@@ -10,7 +10,7 @@ import { applyEdits, format } from '../ide/formatting';
 import { bundledWasm } from '../syntax/bundledWasm';
 import { MAX_PARSED_LENGTH, SyntaxDocument } from '../syntax/document';
 import { DgParser } from '../syntax/parser';
-import { expandInputs, UsageError, type InputFile } from './files';
+import { describeError, expandInputs, readInput, UsageError, type InputFile } from './files';
 
 /** `write`: rewrite the files (standard input: print the result); `check`: list; `diff`: print diffs. */
 export type FmtMode = 'write' | 'check' | 'diff';
@@ -54,9 +54,6 @@ export interface FmtRun {
   stderr: string[];
 }
 
-/** A file larger than this many bytes cannot hold fewer than MAX_PARSED_LENGTH UTF-16 units. */
-const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
-
 /**
  * `dg fmt`: expands the paths as `dg check` does and formats each file with one parser. Throws
  * {@link UsageError} (from ./files) for operands that match nothing.
@@ -72,7 +69,7 @@ export async function fmt(parser: DgParser, options: FmtOptions): Promise<FmtRun
   let stdout = '';
 
   for (const input of inputs) {
-    const loaded = await load(input, options);
+    const loaded = await readText(input, options);
     if ('error' in loaded) {
       files.push({ path: input.path, status: 'error', message: loaded.error });
       stderr.push(`${input.path}: error: ${loaded.error}`);
@@ -84,7 +81,7 @@ export async function fmt(parser: DgParser, options: FmtOptions): Promise<FmtRun
       result = formatted(parser, text);
     } catch (error) {
       // A bug (or an input it cannot cope with) is this file's problem, not the run's.
-      const message = `internal error while formatting (${describe(error)}); left as it is`;
+      const message = `internal error while formatting (${describeError(error)}); left as it is`;
       files.push({ path: input.path, status: 'error', message });
       stderr.push(`${input.path}: error: ${message}`);
       if (input.kind === 'stdin' && options.mode === 'write') stdout += text; // passed through as it is
@@ -105,7 +102,7 @@ export async function fmt(parser: DgParser, options: FmtOptions): Promise<FmtRun
       try {
         await save(input.absolutePath, result.text);
       } catch (error) {
-        const message = `cannot write file: ${describe(error)}`;
+        const message = `cannot write file: ${describeError(error)}`;
         files.push({ path: input.path, status: 'error', message });
         stderr.push(`${input.path}: error: ${message}`);
         continue;
@@ -202,45 +199,6 @@ export function unifiedDiff(path: string, before: string, after: string): string
   });
 }
 
-async function load(input: InputFile, options: FmtOptions): Promise<{ text: string } | { error: string }> {
-  if (input.kind === 'stdin') {
-    if (!options.readStdin) return { error: 'cannot read standard input here' };
-    try {
-      return { text: await options.readStdin() };
-    } catch (error) {
-      return { error: `cannot read standard input: ${describe(error)}` };
-    }
-  }
-  try {
-    const info = await stat(input.absolutePath);
-    if (info.isDirectory()) return { error: 'is a directory' };
-    if (info.size > MAX_READ_BYTES) return { error: 'file too large to format' };
-    const bytes = await readFile(input.absolutePath);
-    const text = bytes.toString('utf8');
-    // Writing back text decoded with replacement characters would corrupt the file.
-    if (!Buffer.from(text, 'utf8').equals(bytes)) return { error: 'not UTF-8 text; left as it is' };
-    return { text };
-  } catch (error) {
-    return { error: `cannot read file: ${describe(error)}` };
-  }
-}
-
-const ERRNO: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EIO: 'input/output error',
-};
-
-function describe(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && ERRNO[error.code]) {
-    return ERRNO[error.code]!;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 const FMT_HELP = `
 Only whitespace changes: indentation (two spaces per level), one attribute per line with the = of
@@ -287,7 +245,7 @@ async function runFmt(paths: string[], flags: FmtFlags): Promise<number> {
   try {
     parser = await DgParser.load(bundledWasm());
   } catch (error) {
-    process.stderr.write(`dg: internal error: cannot load the parser (${describe(error)}); was \`npm run build\` run?\n`);
+    process.stderr.write(`dg: internal error: cannot load the parser (${describeError(error)}); was \`npm run build\` run?\n`);
     return 2;
   }
   let run: FmtRun;
@@ -314,4 +272,13 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An input's text to format: not too large, and valid UTF-8 (writing back replacement characters would corrupt it). */
+async function readText(input: InputFile, options: FmtOptions): Promise<{ text: string } | { error: string }> {
+  const read = await readInput(input, options.readStdin);
+  if ('error' in read) return read;
+  if ('tooLarge' in read) return { error: 'file too large to format' };
+  if (read.lossy) return { error: 'not UTF-8 text; left as it is' };
+  return { text: read.text };
 }
