@@ -10,7 +10,9 @@
  *   - lspSection (lsp.ts): keystroke → published diagnostics through the stdio language server;
  *   - ideSection (ide.ts): completion and hover latency, warm and right after an edit;
  *   - catalogSection (catalog.ts): a generated 10,000-table, 200,000-column catalog snapshot: load time,
- *     heap, and completion latency for catalog columns and table_ref parts.
+ *     heap, and completion latency for catalog columns and table_ref parts;
+ *   - graphSection (graph.ts): the SVG picture's layout (dagre, on the server's thread) for generated
+ *     shapes (flat, nested, chains, the retail example), which the panel draws and which it refuses.
  * Runs `npm run build` first (the CLI and server sections run the bundle). Keep the whole run within
  * about three minutes on a 2-core machine.
  */
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { Edit, type Tree } from 'web-tree-sitter';
 import { catalogSection } from './catalog';
 import { checkSection } from './check';
+import { graphSection } from './graph';
 import { generateBenchGraphs, typingSteps, type BenchGraph } from './graphs';
 import { ideSection } from './ide';
 import { lspSection } from './lsp';
@@ -156,6 +159,7 @@ async function main(): Promise<void> {
     ['language server', lspSection],
     ['completion and hover', ideSection],
     ['warehouse catalog', catalogSection],
+    ['graph layout', graphSection],
   ];
   for (const [name, run] of sections) {
     try {

@@ -3,7 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawGraph, type GraphOptions } from '../../server/src/cli/graph';
+import { analyze } from '../../server/src/checks/analyze';
+import { CLI_MAX_LAYOUT_SIZE, drawGraph, type GraphOptions } from '../../server/src/cli/graph';
+import { graphPicture } from '../../server/src/ide/graph/picture';
+import { layoutSize, MAX_LAYOUT_SIZE } from '../../server/src/ide/graph/svg';
+import { SyntaxDocument } from '../../server/src/syntax/document';
 import { ensureBuilt } from '../support/lspClient';
 import { repoRoot, wasmParser } from '../support/wasm';
 
@@ -14,6 +18,29 @@ const VALID = readFileSync(join(repoRoot, 'examples', 'complete.dg'), 'utf8');
 const RETAIL = readFileSync(join(repoRoot, 'examples', 'retail', 'retail.dg'), 'utf8');
 /** An unresolved related_entity (DG300, an error) in an otherwise valid graph. */
 const TYPO = RETAIL.replace('related_entity = "orders"', 'related_entity = "order"');
+
+/** n entities, each related from the profile (level 1), and with `chain`, from the one before it too. */
+function generated(n: number, chain: boolean): string {
+  const entities = Array.from({ length: n }, (_, i) => `  entity "e${i}" {\n    name = "E${i}"\n    table_ref = "db.s.t${i}"\n    primary_key = "id"\n  }\n`);
+  const relationships = Array.from(
+    { length: n },
+    (_, i) =>
+      `    relationship "r${i}" {\n      name = "R${i}"\n      related_entity = "e${i}"\n      external_id {\n        type = "email"\n        join_key = "email"\n      }\n` +
+      (chain && i < n - 1 ? `      relationship "c${i}" {\n        name = "C${i}"\n        related_entity = "e${i + 1}"\n        join_on = "e${i}.id = e${i + 1}.id"\n      }\n` : '') +
+      '    }\n',
+  );
+  return `data_graph {\n${entities.join('')}  profile {\n    profile_folder = "db.segment"\n    type = "segment:materialized"\n${relationships.join('')}  }\n}\n`;
+}
+const FLAT_200 = generated(200, false);
+
+async function modelOf(text: string) {
+  const document = SyntaxDocument.parse(await wasmParser(), text);
+  try {
+    return analyze(document).model;
+  } finally {
+    document.dispose();
+  }
+}
 
 let root: string;
 const write = (path: string, text: string) => {
@@ -27,6 +54,8 @@ beforeAll(() => {
   write('retail.dg', RETAIL);
   write('typo.dg', TYPO);
   write('cut.dg', RETAIL.slice(0, RETAIL.indexOf('relationship "loyalty"')));
+  write('flat.dg', FLAT_200);
+  write('chain.dg', generated(100, true));
   // A project whose dg.config.json turns the error off: dg graph counts errors as dg check does.
   write('quiet/dg.config.json', JSON.stringify({ severities: { DG300: 'off' } }));
   write('quiet/typo.dg', TYPO);
@@ -61,6 +90,21 @@ describe('drawGraph', () => {
     expect(svg.stdout).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="dg-graph" /);
     expect(svg.stdout.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg.stdout.match(/class="dg-edge-path"/g)).toHaveLength(9);
+  });
+
+  it('lays out larger graphs as SVG than the editor panel does, and says so above its limit', async () => {
+    // 200 entities, each related from the profile: too large for the panel (layout size 802), not here.
+    const flat = await draw({ path: 'flat.dg', format: 'svg' });
+    expect(flat.exitCode).toBe(0);
+    expect(layoutSize(graphPicture(await modelOf(FLAT_200))).size).toBeGreaterThan(MAX_LAYOUT_SIZE);
+    expect(flat.stdout.match(/<path class="dg-edge-path" /g)).toHaveLength(200);
+    // 100 entities, each related from the profile and from the one before it: size 10,500.
+    const chain = await draw({ path: 'chain.dg', format: 'svg' });
+    expect(chain.exitCode).toBe(0);
+    expect(chain.stdout).toContain(`>Too large to draw here: 100 entities, 199 relationships (layout size 10500, the limit is ${CLI_MAX_LAYOUT_SIZE}).</text>`);
+    expect(chain.stdout).not.toContain('<path');
+    // Mermaid and DOT have no limit.
+    expect((await draw({ path: 'chain.dg', format: 'dot' })).stdout.match(/ -> /g)).toHaveLength(199);
   });
 
   it('still draws a graph with errors, exit 1, and says so on standard error', async () => {

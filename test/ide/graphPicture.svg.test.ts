@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphPicture, type GraphPicture } from '../../server/src/ide/graph/picture';
-import { MAX_NODES, renderSvg } from '../../server/src/ide/graph/svg';
+import { graphPicture, type GraphPicture, type PictureEdge, type PictureNode } from '../../server/src/ide/graph/picture';
+import { layoutPicture, layoutSize, MAX_LAYOUT_SIZE, renderSvg } from '../../server/src/ide/graph/svg';
 import { fixture } from '../support/fixture';
 import { repoRoot } from '../support/wasm';
 
@@ -118,6 +119,21 @@ const classes = (node: XmlElement) => (node.attributes['class'] ?? '').split(' '
 const RETAIL = readFileSync(join(repoRoot, 'examples', 'retail', 'retail.dg'), 'utf8');
 const RETAIL_SLUGS = ['customers', 'orders', 'order_items', 'products', 'categories', 'stores', 'loyalty_members', 'loyalty_rewards'];
 
+/** A relationship of a generated picture. */
+const edge = (slug: string, from: string, to: string): PictureEdge => ({ id: `r_${slug}`, from, to, slug, joins: [{ kind: 'join_on', text: 'a.id = b.a_id' }], level: 2 });
+const entity = (i: number): PictureNode => ({ kind: 'entity', id: `e_${i}`, slug: `entity_${i}`, tableRef: `db.s.t${i}`, primaryKey: 'id', unused: false, duplicate: false });
+const PROFILE: PictureNode = { kind: 'profile', id: 'profile', folder: 'db.segment', type: 'segment:materialized' };
+/** The profile and n entities, each related from the profile. */
+function flat(n: number): GraphPicture {
+  return { nodes: [PROFILE, ...Array.from({ length: n }, (_, i) => entity(i))], edges: Array.from({ length: n }, (_, i) => edge(`p${i}`, 'profile', `e_${i}`)), problems: [] };
+}
+/** n entities, each related from the profile and from the one before it. */
+function chain(n: number): GraphPicture {
+  const picture = flat(n);
+  for (let i = 1; i < n; i++) picture.edges.push(edge(`c${i}`, `e_${i - 1}`, `e_${i}`));
+  return picture;
+}
+
 describe('parseXml (the checker itself)', () => {
   it('accepts well-formed XML and rejects what a browser would refuse', () => {
     expect(textOf(parseXml('<a x="1 &amp; 2"><b>&lt;c&gt; &#38; &#x26;</b><c/></a>'))).toBe('<c> & &');
@@ -229,13 +245,64 @@ describe('renderSvg', () => {
   it('says so instead of drawing nothing, or a graph too large to lay out', async () => {
     const empty = parseXml(renderSvg(await pictureOf('')));
     expect(all(empty, 'text').map(textOf)).toEqual(['Nothing to draw: no profile and no entity.']);
-    const big: GraphPicture = {
-      nodes: Array.from({ length: MAX_NODES + 1 }, (_, i) => ({ kind: 'entity' as const, id: `e_${i}`, slug: `e${i}`, unused: true, duplicate: false })),
-      edges: [],
-      problems: [],
+    // A flat graph of n relationships has the size 4n + 2 (n + 1 boxes, n edges, n label ranks).
+    const largest = Math.floor((MAX_LAYOUT_SIZE - 2) / 4);
+    expect(layoutSize(flat(largest))).toEqual({ nodes: largest + 1, edges: largest, dummies: largest, size: 4 * largest + 2 });
+    expect(all(parseXml(renderSvg(flat(largest))), 'path').filter((p) => classes(p).includes('dg-edge-path'))).toHaveLength(largest);
+    const tooLarge = parseXml(renderSvg(flat(largest + 1)));
+    expect(all(tooLarge, 'text').map(textOf)).toEqual([
+      `Too large to draw here: ${largest + 1} entities, ${largest + 1} relationships (layout size ${4 * largest + 6}, the limit is ${MAX_LAYOUT_SIZE}).`,
+      'Use dg graph --format mermaid or --format dot for big graphs.',
+    ]);
+    expect(all(tooLarge, 'path')).toEqual([]);
+    // The limit is an option (the CLI allows more); problems are still listed.
+    const retail = await pictureOf(RETAIL);
+    const small = parseXml(renderSvg({ ...retail, problems: ['p'] }, { maxLayoutSize: 20 }));
+    expect(all(small, 'text').map(textOf)).toEqual([
+      `Too large to draw here: 8 entities, 9 relationships (layout size ${layoutSize(retail).size}, the limit is 20).`,
+      'Use dg graph --format mermaid or --format dot for big graphs.',
+      '1 problem:',
+      '• p',
+    ]);
+  });
+
+  it('refuses what would block the language server: long chains and many long edges, not only many nodes', () => {
+    // The review's slow shapes: 101 boxes and 199 edges (each entity related from the profile and from
+    // the one before it) took 2.3 s to lay out; 251 boxes and 499 edges 16 s.
+    expect(layoutSize(chain(100))).toEqual({ nodes: 101, edges: 199, dummies: 100 * 100 + 99, size: 202 + 199 + 10_099 });
+    // A chain of n: the edge from the profile to the i-th entity crosses 2i ranks; n² + 5n in all.
+    expect(layoutSize(chain(21)).size).toBe(21 * 21 + 5 * 21);
+    expect(layoutSize(chain(21)).size).toBeLessThanOrEqual(MAX_LAYOUT_SIZE);
+    expect(layoutSize(chain(22)).size).toBeGreaterThan(MAX_LAYOUT_SIZE);
+    expect(all(parseXml(renderSvg(chain(100))), 'text').map(textOf)[0]).toMatch(/^Too large to draw here: 100 entities, 199 relationships \(layout size 10500,/);
+    expect(renderSvg(chain(250))).toContain('Too large to draw here');
+    // Cycles and self loops count and end; a chain of 20,000 does not overflow the stack.
+    const cycle = { ...chain(3), edges: [...chain(3).edges, edge('back', 'e_2', 'e_0'), edge('self', 'e_1', 'e_1')] };
+    // e_2 → e_0 closes a cycle: ranked as e_0 → e_2 (3 dummies); the self loop is drawn through 1.
+    expect(layoutSize(cycle)).toEqual({ nodes: 4, edges: 7, dummies: 9 + 2 + 3 + 1, size: 8 + 7 + 15 });
+    expect(layoutSize(chain(20_000)).size).toBeGreaterThan(400_000_000);
+  });
+
+  it("never estimates fewer dummy nodes than dagre's layout has (so the limit is safe)", async () => {
+    const realDummies = (picture: GraphPicture): number => {
+      const { graph } = layoutPicture(picture);
+      return picture.edges.reduce((n, e) => (e.from === e.to ? n + 1 : n + graph.edge(e.from, e.to, e.id)!.points!.length - 2), 0);
     };
-    const tooLarge = parseXml(renderSvg(big));
-    expect(textOf(all(tooLarge, 'text')[0]!)).toMatch(/^Too large to draw here: 501 entities, 0 relationships/);
+    expect(realDummies(await pictureOf(RETAIL))).toBe(layoutSize(await pictureOf(RETAIL)).dummies);
+    expect(realDummies(chain(6))).toBe(layoutSize(chain(6)).dummies);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }).chain((n) =>
+          fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat({ max: n }), fc.nat({ max: n })), { maxLength: 18 })),
+        ),
+        ([n, pairs]) => {
+          const picture = flat(n);
+          picture.edges.push(...pairs.map(([a, b], i) => edge(`x${i}`, a === 0 ? 'profile' : `e_${a - 1}`, b === 0 ? 'profile' : `e_${b - 1}`)));
+          expect(realDummies(picture)).toBeLessThanOrEqual(layoutSize(picture).dummies);
+        },
+      ),
+      { numRuns: 150, seed: 7 },
+    );
   });
 
   it('draws an entity related to itself (a self loop) and several edges between the same two nodes', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderDot } from '../../server/src/ide/graph/dot';
 import { mermaidText, renderMermaid } from '../../server/src/ide/graph/mermaid';
@@ -278,6 +279,16 @@ describe('renderMermaid', () => {
   });
 });
 
+/** Graphviz's `dot` is installed (the round-trip test needs it). */
+const HAS_GRAPHVIZ = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
+
+/** An entity name that HTML entity decoding, quotes or backslashes would change. */
+const ACCOUNTS_NAME = 'AT&T &amp; &lt;b&gt; &#38; "q" \\ end';
+const HOSTILE_NAMES = SHOP.replace('name        = "Accounts"', `name        = ${JSON.stringify(ACCOUNTS_NAME)}`).replace(
+  'relationship "user-accounts" {\n      name           = "Accounts"',
+  'relationship "user-accounts" {\n      name           = "R&D"',
+);
+
 describe('renderDot', () => {
   it('writes a left-to-right digraph with quoted, escaped ids and labels', async () => {
     const text = TYPO.replace('name        = "Stores"', 'name        = "Stores \\"main\\" \\\\ <all>"');
@@ -301,4 +312,26 @@ describe('renderDot', () => {
       `),
     );
   });
+
+  it('writes every & of a label as &amp;, since Graphviz decodes HTML entities in labels', async () => {
+    const dot = renderDot(await pictureOf(HOSTILE_NAMES));
+    expect(dot).toContain('"e_accounts" [label="accounts\\nAT&amp;T &amp;amp; &amp;lt;b&amp;gt; &amp;#38; \\"q\\" \\\\ end\\nprod.crm.accounts\\nkey id"];');
+    expect(dot).toContain('[label="user-accounts (R&amp;D)\\nexternal_id email → email"];');
+    // Ids are [A-Za-z0-9_] and stay as they are.
+    expect(dot).toContain('"profile" -> "e_accounts"');
+  });
+
+  it.skipIf(!HAS_GRAPHVIZ)('comes back from Graphviz as written (dot -Tsvg)', async () => {
+    const run = spawnSync('dot', ['-Tsvg'], { input: renderDot(await pictureOf(HOSTILE_NAMES)), encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    // Each label line is one <text>, XML-escaped by Graphviz.
+    const texts = [...run.stdout.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      m[1]!.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, e: string) =>
+        e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!,
+      ),
+    );
+    expect(texts).toContain(ACCOUNTS_NAME);
+    expect(texts).toContain('user-accounts (R&D)');
+  });
 });
+

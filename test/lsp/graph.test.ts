@@ -1,6 +1,9 @@
 // dg/graph through the stdio server: the SVG of the document's current version, for broken text too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-languageserver-protocol/node';
+import type { GraphPicture } from '../../server/src/ide/graph/picture';
+import { MAX_LAYOUT_SIZE } from '../../server/src/ide/graph/svg';
+import { SvgCache } from '../../server/src/lsp/graph';
 import { LspClient, rangeAt } from '../support/lspClient';
 
 interface GraphResult {
@@ -91,6 +94,45 @@ describe('dg/graph', () => {
     expect(cut.errors).toBeGreaterThan(0);
   });
 
+  it('answers unchanged pictures with the same SVG, and redraws when the picture changes', async () => {
+    const uri = nextUri('typing');
+    await client.open(uri, GRAPH, 1);
+    const first = await graph({ uri });
+    // Typing in a name changes the picture; typing in a comment does not.
+    const at = GRAPH.indexOf('"Carts"') + 1;
+    await client.change(uri, 2, [{ range: rangeAt(GRAPH, at, at), text: 'My ' }]);
+    const renamed = await graph({ uri });
+    expect(renamed.svg).not.toBe(first.svg);
+    expect(renamed.svg).toContain('>carts (My Carts)</text>');
+    const typed = GRAPH.slice(0, at) + 'My ' + GRAPH.slice(at);
+    const end = typed.length;
+    await client.change(uri, 3, [{ range: rangeAt(typed, end, end), text: '# a comment\n' }]);
+    const commented = await graph({ uri });
+    expect(commented.version).toBe(3);
+    expect(commented.svg).toBe(renamed.svg);
+  });
+
+  it('does not lay out a graph that would block the server: it says so instead', async () => {
+    // 100 entities, each related from the profile and from the one before it: 199 edges of which the
+    // longest crosses 200 ranks (dagre took 2.3 s over it).
+    const entities = Array.from({ length: 100 }, (_, i) => `  entity "e${i}" {\n    name = "E${i}"\n    table_ref = "db.s.t${i}"\n    primary_key = "id"\n  }\n`);
+    const relationships = Array.from(
+      { length: 100 },
+      (_, i) =>
+        `    relationship "r${i}" {\n      name = "R${i}"\n      related_entity = "e${i}"\n      external_id {\n        type = "email"\n        join_key = "email"\n      }\n` +
+        (i < 99 ? `      relationship "c${i}" {\n        name = "C${i}"\n        related_entity = "e${i + 1}"\n        join_on = "e${i}.id = e${i + 1}.id"\n      }\n` : '') +
+        '    }\n',
+    );
+    const text = `data_graph {\n${entities.join('')}  profile {\n    profile_folder = "db.segment"\n    type = "segment:materialized"\n${relationships.join('')}  }\n}\n`;
+    const uri = nextUri('chain');
+    await client.open(uri, text, 1);
+    const result = await graph({ uri });
+    expect(result).toMatchObject({ version: 1, errors: 0, problems: [] });
+    expect(result.svg).toContain(`>Too large to draw here: 100 entities, 199 relationships (layout size 10500, the limit is ${MAX_LAYOUT_SIZE}).</text>`);
+    expect(result.svg).toContain('>Use dg graph --format mermaid or --format dot for big graphs.</text>');
+    expect(edgePaths(result.svg)).toBe(0);
+  });
+
   it('never fails on a document it cannot draw, only on malformed params', async () => {
     const garbage = nextUri('garbage');
     await client.open(garbage, '}}} {{{ "\u0000 relationship "x" { related_entity = ', 1);
@@ -110,5 +152,35 @@ describe('dg/graph', () => {
     expect((error as ResponseError<unknown>).code).toBe(-32602);
     expect(client.alive).toBe(true);
     expect(client.logs.filter((l) => l.message.includes('dg/graph failed'))).toEqual([]);
+  });
+});
+
+describe('SvgCache', () => {
+  const picture = (slug: string): GraphPicture => ({
+    nodes: [{ kind: 'entity', id: `e_${slug}`, slug, unused: true, duplicate: false }],
+    edges: [],
+    problems: [],
+  });
+
+  it('draws a picture once per document while it is unchanged, and keeps the most recent documents', () => {
+    const drawn: string[] = [];
+    const cache = new SvgCache(2, (p) => {
+      drawn.push(p.nodes[0]!.id);
+      return `<svg>${p.nodes[0]!.id} ${drawn.length}</svg>`;
+    });
+    expect(cache.svg('a', picture('x'))).toBe('<svg>e_x 1</svg>');
+    expect(cache.svg('a', picture('x'))).toBe('<svg>e_x 1</svg>'); // an equal picture, not the same object
+    expect(drawn).toEqual(['e_x']);
+    expect(cache.svg('a', picture('y'))).toBe('<svg>e_y 2</svg>');
+    expect(cache.svg('a', { ...picture('y'), problems: ['p'] })).toBe('<svg>e_y 3</svg>'); // problems are drawn too
+    expect(cache.svg('b', picture('y'))).toBe('<svg>e_y 4</svg>'); // per document
+    cache.svg('a', { ...picture('y'), problems: ['p'] }); // a is now the most recent
+    expect(cache.svg('c', picture('z'))).toBe('<svg>e_z 5</svg>'); // b, the oldest, goes
+    expect(cache.size).toBe(2);
+    expect(cache.svg('a', { ...picture('y'), problems: ['p'] })).toBe('<svg>e_y 3</svg>');
+    expect(cache.svg('b', picture('y'))).toBe('<svg>e_y 6</svg>');
+    cache.forget('b');
+    expect(cache.size).toBe(1);
+    expect(drawn).toHaveLength(6);
   });
 });

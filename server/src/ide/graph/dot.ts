@@ -38,7 +38,7 @@ function attributes(node: PictureNode): string {
 
 /** Lines as one DOT label: `\n` between them (each line centred). */
 function dotLabel(lines: string[]): string {
-  return `"${lines.map(dotText).join('\\n')}"`;
+  return `"${lines.map((line) => dotText(line).replace(/&/g, '&amp;')).join('\\n')}"`;
 }
 
 /** A quoted DOT string (ids). */
@@ -49,6 +49,11 @@ function dotString(text: string): string {
 /**
  * Text for inside a quoted DOT string: `"` and `\` are backslash-escaped (a lone backslash would
  * start an escString sequence such as `\N` or `\l`), control characters become spaces.
+ *
+ * A label needs one more escape, which {@link dotLabel} adds: Graphviz decodes HTML entities in the
+ * text of every label, quoted strings included (`label="AT&amp;T"` shows `AT&T`, `&lt;b&gt;` shows
+ * `<b>`), so each `&` of a label is written `&amp;` and comes back as itself. A bare `&` would
+ * survive, but `&amp;` typed in a name would not.
  */
 export function dotText(text: string): string {
   return printable(text).replace(/["\\]/g, (c) => `\\${c}`);

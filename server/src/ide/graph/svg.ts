@@ -9,6 +9,9 @@ import { printable, truncate } from './text';
  * the drawing. Top to bottom (unlike the Mermaid and DOT texts, left to right): with a label on every
  * edge, a left-to-right layout gets very wide, and the picture mostly lives in a panel beside the editor.
  *
+ * - Bounded: dagre runs on the caller's thread (the language server's), and its time grows much
+ *   faster than the graph (see {@link layoutSize}); a graph whose estimated layout size exceeds
+ *   `maxLayoutSize` (default {@link MAX_LAYOUT_SIZE}) is not laid out: the SVG says so instead.
  * - Themes: colours come from CSS variables with fallbacks, in one `<style>` block: inside a VS Code
  *   webview the `--vscode-*` variables apply; elsewhere `currentColor`, `Canvas` and `CanvasText`
  *   with `color-scheme: light dark` follow the viewer's light or dark scheme.
@@ -20,32 +23,19 @@ import { printable, truncate } from './text';
  * character and labels are centred, so a narrower font still fits. A line longer than
  * {@link MAX_LINE} characters is cut with `…`; the full text is in the node's `<title>` tooltip.
  */
-export function renderSvg(picture: GraphPicture): string {
-  if (picture.nodes.length > MAX_NODES || picture.edges.length > MAX_NODES) {
+export function renderSvg(picture: GraphPicture, options: { maxLayoutSize?: number } = {}): string {
+  const limit = options.maxLayoutSize ?? MAX_LAYOUT_SIZE;
+  const size = layoutSize(picture);
+  if (size.size > limit) {
     return message(
-      `Too large to draw here: ${pictureSummary(picture)} (the limit is ${MAX_NODES}).`,
+      `Too large to draw here: ${pictureSummary(picture)} (layout size ${size.size}, the limit is ${limit}).`,
       'Use dg graph --format mermaid or --format dot for big graphs.',
       picture.problems,
     );
   }
   if (picture.nodes.length === 0) return message('Nothing to draw: no profile and no entity.', undefined, picture.problems);
 
-  const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
-  g.setGraph({ rankdir: 'TB', nodesep: 24, edgesep: 16, ranksep: 32, marginx: MARGIN, marginy: MARGIN });
-  g.setDefaultEdgeLabel(() => ({}));
-  const boxes = new Map<string, Box>();
-  for (const node of picture.nodes) {
-    const box = nodeBox(node);
-    boxes.set(node.id, box);
-    g.setNode(node.id, { width: box.width, height: box.height });
-  }
-  const labels = picture.edges.map((edge) => edgeLabel([edgeTitle(edge), joinsText(edge)]));
-  picture.edges.forEach((edge, i) => {
-    const label = labels[i]!;
-    g.setEdge(edge.from, edge.to, { width: label.width, height: label.height, labelpos: 'c' }, edge.id);
-  });
-  layout(g);
-
+  const { graph: g, boxes, labels } = layoutPicture(picture);
   const graph = g.graph();
   const problemLines = problemText(picture.problems);
   const drawingWidth = Math.max(graph.width ?? 0, 0);
@@ -120,8 +110,130 @@ export function renderSvg(picture: GraphPicture): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Above this many nodes or edges the SVG is a message instead (layout time grows fast beyond it). */
-export const MAX_NODES = 500;
+/**
+ * The largest {@link layoutSize} laid out by default. Measured on a 2-core machine (CPU time of dagre's
+ * `layout`, the machine shared with other work): over 900 generated graphs up to this size (flat, trees
+ * of nested relationships with entities related again from elsewhere, long chains, random graphs),
+ * the slowest took about 115 ms; `npm run bench` (section "graph layout") reports the slowest shapes at
+ * this size parsed from `.dg` text at 70–120 ms. The time grows faster than the size beyond it: about
+ * 1,000 takes 130–250 ms, 2,000 up to 350 ms, 10,500 (101 boxes and 199 edges, each entity related from
+ * the profile and from the one before it) 1.9 s, 63,750 (251 boxes, 499 edges) 12 s. A flat graph (every relationship on the profile) reaches it at 137 relationships; trees
+ * of nested relationships (5 levels deep at most) at 100 to 137 entities, fewer the more entities are
+ * related again from elsewhere in the tree; a chain of entities, each also related from the profile,
+ * at 21.
+ */
+export const MAX_LAYOUT_SIZE = 550;
+
+/** What dagre lays out for a picture, estimated in linear time before running it. */
+export interface LayoutSize {
+  nodes: number;
+  edges: number;
+  /**
+   * Dummy nodes: dagre gives every edge one rank per level it crosses, twice over (each edge gets a
+   * middle rank for its label: dagre doubles every edge's length whether it has a label or not), and
+   * a dummy node on each rank in between. An upper bound of dagre's count: ranks here are longest
+   * paths from the sources, which dagre's network simplex only shortens.
+   */
+  dummies: number;
+  /**
+   * `2 × nodes + edges + dummies`: dagre's ordering and positioning passes work on every real and
+   * dummy node and edge segment; the weights are the ones that best separated fast layouts from slow
+   * ones over the graphs measured (see {@link MAX_LAYOUT_SIZE}). Long edges are what explode: a
+   * relationship from the profile to an entity ten levels down adds 19 dummy nodes, and a graph of
+   * such edges grows quadratically.
+   */
+  size: number;
+}
+
+/**
+ * The {@link LayoutSize} of `picture`: its edges as dagre ranks them (cycles broken by a depth-first
+ * search in node order, the edge closing a cycle reversed, as dagre's default `acyclicer` does; each
+ * edge at least 2 ranks long), each node on the longest path from a source.
+ */
+export function layoutSize(picture: GraphPicture): LayoutSize {
+  const index = new Map<string, number>();
+  picture.nodes.forEach((node, i) => index.set(node.id, i));
+  const n = picture.nodes.length;
+  const out: number[][] = Array.from({ length: n }, () => []);
+  const edges: Array<[number, number]> = [];
+  let selfLoops = 0;
+  for (const edge of picture.edges) {
+    const from = index.get(edge.from);
+    const to = index.get(edge.to);
+    if (from === undefined || to === undefined) continue;
+    if (from === to) {
+      selfLoops++; // dagre draws it beside its node, through one dummy node
+      continue;
+    }
+    out[from]!.push(edges.length);
+    edges.push([from, to]);
+  }
+  // Depth-first, iteratively (a long chain must not overflow the stack); 1 = on the stack, 2 = done.
+  const state = new Uint8Array(n);
+  const reversed = new Uint8Array(edges.length);
+  for (let root = 0; root < n; root++) {
+    if (state[root]) continue;
+    const stack: Array<[node: number, next: number]> = [[root, 0]];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const e = out[top[0]]![top[1]++];
+      if (e === undefined) {
+        state[top[0]] = 2;
+        stack.pop();
+        continue;
+      }
+      const to = edges[e]![1];
+      if (state[to] === 1) reversed[e] = 1;
+      else if (state[to] === 0) {
+        state[to] = 1;
+        stack.push([to, 0]);
+      }
+    }
+  }
+  // Longest paths from the sources, in topological order (Kahn).
+  const successors: number[][] = Array.from({ length: n }, () => []);
+  const incoming = new Uint32Array(n);
+  const ranked = edges.map(([from, to], e) => (reversed[e] ? [to, from] : [from, to]) as [number, number]);
+  for (const [from, to] of ranked) {
+    successors[from]!.push(to);
+    incoming[to]!++;
+  }
+  const rank = new Float64Array(n);
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (incoming[v] === 0) queue.push(v);
+  for (let i = 0; i < queue.length; i++) {
+    const v = queue[i]!;
+    for (const w of successors[v]!) {
+      rank[w] = Math.max(rank[w]!, rank[v]! + 2);
+      if (--incoming[w]! === 0) queue.push(w);
+    }
+  }
+  let dummies = selfLoops;
+  for (const [from, to] of ranked) dummies += rank[to]! - rank[from]! - 1;
+  return { nodes: n, edges: picture.edges.length, dummies, size: 2 * n + picture.edges.length + dummies };
+}
+
+/** The dagre graph of `picture`, laid out (whatever its size: callers check {@link layoutSize} first). */
+export function layoutPicture(picture: GraphPicture): { graph: graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>; boxes: Map<string, Box>; labels: Label[] } {
+  const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', nodesep: 24, edgesep: 16, ranksep: 32, marginx: MARGIN, marginy: MARGIN });
+  g.setDefaultEdgeLabel(() => ({}));
+  const boxes = new Map<string, Box>();
+  for (const node of picture.nodes) {
+    const box = nodeBox(node);
+    boxes.set(node.id, box);
+    g.setNode(node.id, { width: box.width, height: box.height });
+  }
+  const labels = picture.edges.map((edge) => edgeLabel([edgeTitle(edge), joinsText(edge)]));
+  picture.edges.forEach((edge, i) => {
+    const label = labels[i]!;
+    g.setEdge(edge.from, edge.to, { width: label.width, height: label.height, labelpos: 'c' }, edge.id);
+  });
+  layout(g);
+  return { graph: g, boxes, labels };
+}
+
 /** Characters per line in a box before it is cut with `…`. */
 export const MAX_LINE = 48;
 /** Problems listed under the drawing; more are counted. */
@@ -140,7 +252,7 @@ const LABEL_PAD_X = 6;
 const LABEL_PAD_Y = 3;
 const MARGIN = 16;
 
-interface Box {
+export interface Box {
   width: number;
   height: number;
   /** The lines shown (printable, cut to MAX_LINE). */
@@ -156,7 +268,13 @@ function nodeBox(node: PictureNode): Box {
   return { width, height: lines.length * LINE + 2 * PAD_Y, lines, full };
 }
 
-function edgeLabel(raw: string[]): { width: number; height: number; lines: string[] } {
+export interface Label {
+  width: number;
+  height: number;
+  lines: string[];
+}
+
+function edgeLabel(raw: string[]): Label {
   const lines = raw.map((line) => truncate(printable(line), MAX_LINE + 16));
   const width = Math.ceil(Math.max(...lines.map((l) => textWidth(l, LABEL_CHAR))) + 2 * LABEL_PAD_X);
   return { width, height: lines.length * LABEL_LINE + 2 * LABEL_PAD_Y, lines };
