@@ -16,45 +16,10 @@ import {
 import { positionAt, type LspClient } from '../support/lspClient';
 import { codes, has, lspProjects, RefreshCatalog } from '../support/lspProject';
 import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
+import { CATALOG_GRAPH as GRAPH } from './texts';
 
 const fixture = WAREHOUSE_SNAPSHOT;
 
-/** `cart` names prod.crm.cartz, which the fixture warehouse does not have (DG600). */
-const GRAPH = `data_graph {
-  entity "account" {
-    name        = "Account"
-    table_ref   = "prod.crm.accounts"
-    primary_key = "id"
-  }
-  entity "cart" {
-    name        = "Cart"
-    table_ref   = "prod.crm.cartz"
-    primary_key = "id"
-  }
-  entity "unused" {
-    name        = "Unused"
-    table_ref   = "prod.crm.products"
-    primary_key = "sku"
-  }
-  profile {
-    profile_folder = "prod.segment_profiles"
-    type           = "segment:materialized"
-    relationship "accounts" {
-      name           = "Accounts"
-      related_entity = "account"
-      external_id {
-        type     = "email"
-        join_key = "email"
-      }
-      relationship "carts" {
-        name           = "Carts"
-        related_entity = "cart"
-        join_on        = "account.id = cart.account_id"
-      }
-    }
-  }
-}
-`;
 
 const lsp = lspProjects('dg-lsp-catalog-');
 

@@ -41,3 +41,43 @@ export const NON_ASCII = VALID.replace('"Café 日本 🎉 accounts"', '"Café �
   'type           = "segment:materialized"',
   '/* Café 日本 🎉 */ type = segment:materialized',
 );
+
+/**
+ * A graph against the fixture warehouse (test/fixtures/catalog/warehouse.json): `cart` names
+ * prod.crm.cartz, which it does not have (DG600); `unused` is related by nothing (DG112).
+ */
+export const CATALOG_GRAPH = `data_graph {
+  entity "account" {
+    name        = "Account"
+    table_ref   = "prod.crm.accounts"
+    primary_key = "id"
+  }
+  entity "cart" {
+    name        = "Cart"
+    table_ref   = "prod.crm.cartz"
+    primary_key = "id"
+  }
+  entity "unused" {
+    name        = "Unused"
+    table_ref   = "prod.crm.products"
+    primary_key = "sku"
+  }
+  profile {
+    profile_folder = "prod.segment_profiles"
+    type           = "segment:materialized"
+    relationship "accounts" {
+      name           = "Accounts"
+      related_entity = "account"
+      external_id {
+        type     = "email"
+        join_key = "email"
+      }
+      relationship "carts" {
+        name           = "Carts"
+        related_entity = "cart"
+        join_on        = "account.id = cart.account_id"
+      }
+    }
+  }
+}
+`;

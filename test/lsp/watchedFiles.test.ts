@@ -13,45 +13,10 @@ import { FileChangeType, type FileEvent, type PublishDiagnosticsParams, type Sym
 import { VSCODE_CAPABILITIES, type DgStatus, type LspClient } from '../support/lspClient';
 import { codes, lspProjects, RefreshCatalog } from '../support/lspProject';
 import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
+import { CATALOG_GRAPH as GRAPH } from './texts';
 
 const lsp = lspProjects('dg-lsp-watched-');
 
-/** `prod.crm.cartz` is not in the fixture warehouse (DG600); `unused` is related by nothing (DG112). */
-const GRAPH = `data_graph {
-  entity "account" {
-    name        = "Account"
-    table_ref   = "prod.crm.accounts"
-    primary_key = "id"
-  }
-  entity "cart" {
-    name        = "Cart"
-    table_ref   = "prod.crm.cartz"
-    primary_key = "id"
-  }
-  entity "unused" {
-    name        = "Unused"
-    table_ref   = "prod.crm.products"
-    primary_key = "sku"
-  }
-  profile {
-    profile_folder = "prod.segment_profiles"
-    type           = "segment:materialized"
-    relationship "accounts" {
-      name           = "Accounts"
-      related_entity = "account"
-      external_id {
-        type     = "email"
-        join_key = "email"
-      }
-      relationship "carts" {
-        name           = "Carts"
-        related_entity = "cart"
-        join_on        = "account.id = cart.account_id"
-      }
-    }
-  }
-}
-`;
 
 const SNAPSHOT = readFileSync(WAREHOUSE_SNAPSHOT, 'utf8');
 
