@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { gitRunner, readAtCommit, resolveRevision, revisionProblem, type GitRun } from '../checks/baseline';
+import { readAtCommit, resolveRevision, revisionProblem, runGit, type GitRun } from '../catalog/git';
 import { MAX_PARSED_LENGTH } from '../syntax/document';
 import { UsageError, type InputFile } from './files';
 
@@ -46,7 +45,7 @@ export async function openBaseline(value: string, inputs: readonly InputFile[], 
   const onDisk = await stat(resolve(options.cwd, value)).catch(() => undefined);
   if (onDisk?.isFile()) return fileBaseline(value, resolve(options.cwd, value), inputs, placeOf);
   if (onDisk?.isDirectory()) return directoryBaseline(value, resolve(options.cwd, value), options.cwd, placeOf);
-  return gitBaseline(value, inputs, placeOf, options.git ?? gitRunner(execFile));
+  return gitBaseline(value, inputs, placeOf, options.git ?? runGit);
 }
 
 function fileBaseline(name: string, path: string, inputs: readonly InputFile[], placeOf: (input: InputFile) => string | undefined): Baseline {

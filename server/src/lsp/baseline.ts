@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { modelOfText } from '../checks/analyze';
-import { gitRunner, readAtCommit, resolveRevision, revisionProblem, type GitRun } from '../checks/baseline';
+import { readAtCommit, resolveRevision, revisionProblem, runGit, type GitRun } from '../catalog/git';
 import type { GraphModel } from '../model/graph';
 import type { DgParser } from '../syntax/parser';
 import { fileUriToPath } from './workspaceFiles';
@@ -36,7 +35,7 @@ interface Entry {
 /**
  * The baselines of the open documents for the change-impact checks (DG500–DG503), from the
  * `dataGraph.baseline` setting (a git revision, `HEAD` by default; empty: off). A document's baseline
- * is read with git (server/src/checks/baseline.ts: `git rev-parse`, `ls-tree`, `cat-file` in the
+ * is read with git (server/src/catalog/git.ts: `git rev-parse`, `ls-tree`, `cat-file` in the
  * document's directory), in the background, the first time the document is checked; its model is built
  * once per text. Nothing happens on a keystroke: `baselineOf` is a map lookup. Saving the document
  * resolves the revision again (a commit moves `HEAD`) and reads the file again only when the commit
@@ -54,7 +53,7 @@ export class DocumentBaselines {
   private readonly git: GitRun;
 
   constructor(private readonly options: BaselineOptions) {
-    this.git = options.git ?? gitRunner(execFile);
+    this.git = options.git ?? runGit;
   }
 
   /** The `dataGraph.baseline` setting. A new value drops every baseline (the caller re-checks the documents). */

@@ -1,11 +1,11 @@
+import { execFile } from 'node:child_process';
 import { MAX_PARSED_LENGTH } from '../syntax/document';
 
 /**
- * Where the baseline of `checkImpact` (DG500–DG503) comes from when it is a git revision: the git
- * commands to run and how to read their answers, shared by the CLI (`dg check --baseline REV`,
- * server/src/cli/baseline.ts) and the language server (`dataGraph.baseline`, server/src/lsp/baseline.ts).
- * No IO here: the adapters pass a runner made from Node's `execFile` (`gitRunner(execFile)`), so the
- * checks layer never starts a process by itself, and tests may pass a fake.
+ * Files at a git revision: where the baseline of `checkImpact` (DG500–DG503) comes from when it is a
+ * git revision, for the CLI (`dg check --baseline REV`, server/src/cli/baseline.ts) and the language
+ * server (`dataGraph.baseline`, server/src/lsp/baseline.ts). IO, so it lives with the project's other
+ * IO; callers may pass their own `GitRun` (tests pass a fake).
  *
  * Every command runs in the directory of the file, with the file's name relative to it, so no path is
  * computed against the repository root (symbolic links, case-insensitive file systems and Windows
@@ -19,36 +19,25 @@ export type GitResult = { code: number; stdout: Buffer; stderr: string } | { fai
 /** Runs `git ...args` in `cwd` (no shell). */
 export type GitRun = (args: readonly string[], cwd: string) => Promise<GitResult>;
 
-/** The part of Node's `execFile` a runner needs. */
-export type ExecFile = (
-  file: string,
-  args: readonly string[],
-  options: { cwd: string; encoding: 'buffer'; maxBuffer: number; windowsHide: boolean },
-  callback: (error: (Error & { code?: unknown }) | null, stdout: Buffer, stderr: Buffer) => void,
-) => unknown;
-
-/** More than this many bytes cannot be a graph the checks parse (see MAX_PARSED_LENGTH). */
 const MAX_BYTES = 3 * MAX_PARSED_LENGTH;
 
-/** A runner over Node's `execFile` (pass `execFile` from `node:child_process`). */
-export function gitRunner(execFile: ExecFile): GitRun {
-  return (args, cwd) =>
-    new Promise((resolve) => {
-      try {
-        execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: MAX_BYTES, windowsHide: true }, (error, stdout, stderr) => {
-          const code = error?.code;
-          if (error && typeof code !== 'number') {
-            // Not an exit status: git could not start (ENOENT), or its output was too large.
-            resolve({ failed: code === 'ENOENT' ? 'git is not installed (or not on PATH)' : error.message, missing: code === 'ENOENT' });
-          } else {
-            resolve({ code: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
-          }
-        });
-      } catch (error) {
-        resolve({ failed: error instanceof Error ? error.message : String(error), missing: false });
-      }
-    });
-}
+/** `git` on PATH, run with `execFile` (no shell). */
+export const runGit: GitRun = (args, cwd) =>
+  new Promise((resolve) => {
+    try {
+      execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: MAX_BYTES, windowsHide: true }, (error, stdout, stderr) => {
+        const code = (error as (Error & { code?: unknown }) | null)?.code;
+        if (error && typeof code !== 'number') {
+          // Not an exit status: git could not start (ENOENT), or its output was too large.
+          resolve({ failed: code === 'ENOENT' ? 'git is not installed (or not on PATH)' : error.message, missing: code === 'ENOENT' });
+        } else {
+          resolve({ code: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
+        }
+      });
+    } catch (error) {
+      resolve({ failed: error instanceof Error ? error.message : String(error), missing: false });
+    }
+  });
 
 /** Why `revision` cannot be given to git, or undefined when it can. */
 export function revisionProblem(revision: string): string | undefined {
