@@ -9,41 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, LspClient, VSCODE_CAPABILITIES } from '../support/lspClient';
 import { WAREHOUSE_SNAPSHOT } from '../support/warehouse';
+import { CATALOG_GRAPH } from './texts';
 
 const RefreshCatalog = new RequestType<{ uri?: string }, { catalogs: { config: string; tables?: number }[] }, void>('dg/refreshCatalog');
 const fixture = WAREHOUSE_SNAPSHOT;
 
-/** `prod.crm.cartz` is not in the fixture warehouse: DG600 once the catalog is loaded. */
-const GRAPH = `data_graph {
-  entity "account" {
-    name        = "Account"
-    table_ref   = "prod.crm.accounts"
-    primary_key = "id"
-  }
-  entity "cart" {
-    name        = "Cart"
-    table_ref   = "prod.crm.cartz"
-    primary_key = "id"
-  }
-  profile {
-    profile_folder = "prod.segment_profiles"
-    type           = "segment:materialized"
-    relationship "accounts" {
-      name           = "Accounts"
-      related_entity = "account"
-      external_id {
-        type     = "email"
-        join_key = "email"
-      }
-      relationship "carts" {
-        name           = "Carts"
-        related_entity = "cart"
-        join_on        = "account.id = cart.account_id"
-      }
-    }
-  }
-}
-`;
+/** `prod.crm.cartz` is not in the fixture warehouse: DG600 once the catalog is loaded; no unused entity. */
+const GRAPH = CATALOG_GRAPH.replace(/  entity "unused" \{[^}]*\}\n/, '');
 
 let root: string;
 let counter = 0;
