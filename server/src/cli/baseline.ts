@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readAtCommit, resolveRevision, revisionProblem, runGit, type GitRun } from '../catalog/git';
-import { MAX_PARSED_LENGTH } from '../syntax/document';
-import { UsageError, type InputFile } from './files';
+import { MAX_READ_BYTES, UsageError, type InputFile } from './files';
 
 /**
  * `dg check --baseline REV|PATH`: the old text of each checked file, for the change-impact checks
@@ -34,9 +33,6 @@ export interface BaselineOptions {
   /** Runs git (default: `git` on PATH, through execFile). */
   git?: GitRun;
 }
-
-/** A file larger than this many bytes cannot be a graph the checks parse. */
-const MAX_READ_BYTES = 3 * MAX_PARSED_LENGTH;
 
 export async function openBaseline(value: string, inputs: readonly InputFile[], options: BaselineOptions): Promise<Baseline> {
   if (value === '') throw new UsageError('--baseline expects a git revision (HEAD, origin/main) or the path of a copy of the old files');
